@@ -1,0 +1,292 @@
+import type { EventOrigin, GiftInfo, Viewer } from './events';
+import type { Currency } from './earnings';
+import type { GoalProgress } from './goals';
+import type { GifterTotal } from './leaderboard';
+import * as Q from './rational';
+import { assertNever } from './result';
+
+/**
+ * What the overlay and the dashboard show live, and the one pure reducer that keeps it. The
+ * server applies every message it broadcasts to its own copy (that copy is the snapshot a client
+ * gets on connect); clients apply the same messages with the same reducer.
+ */
+
+/** A gift as the ledger counted it: one message's effect on its streak. */
+export interface CountedGift {
+  /** The streak's key: one alert per key, however many updates. */
+  key: string;
+  /** Message id of the update. */
+  id: string;
+  time: number;
+  user: Viewer;
+  gift: GiftInfo;
+  /** Highest running count so far: the number of gifts in the streak. */
+  count: number;
+  deltaCount: number;
+  deltaCoins: number;
+  started: boolean;
+  ended: boolean;
+  origin: EventOrigin;
+  /** The session it was counted in; null for test alerts, which are never stored. */
+  sessionId: string | null;
+}
+
+/** A live alert: one per streak. */
+export interface Alert {
+  key: string;
+  user: Viewer;
+  gift: GiftInfo;
+  count: number;
+  /** count × coin price. */
+  coins: number;
+  ended: boolean;
+  origin: EventOrigin;
+  startedAt: number;
+  updatedAt: number;
+}
+
+/** The session being shown: totals as the ledger reports them, kept live by gift messages. */
+export interface LiveSession {
+  id: string;
+  startedAt: number;
+  endedAt: number | null;
+  /** A simulated or replayed session: shown, never counted as earnings. */
+  simulated: boolean;
+  coins: number;
+  gifts: number;
+  gifters: number;
+  likes: number;
+  follows: number;
+  shares: number;
+  viewers: number;
+  /** Diamonds per coin in force for this session (rational as "n/d"). */
+  diamondsPerCoin: string;
+  /** Minor units per diamond in force for this session (rational as "n/d"). */
+  minorPerDiamond: string;
+  /** Exact cash of all counted sessions before this one (minor units, "n/d"), for running rounding. */
+  cashBefore: string;
+  /** Milliseconds of the session that no source observed (reconnect windows). */
+  gapMs: number;
+}
+
+/** A source's health, for the dashboard. */
+export interface SourceHealth {
+  id: string;
+  kind: 'tiktok' | 'tikfinity' | 'push' | 'simulator' | 'replay';
+  label: string;
+  state: 'idle' | 'connecting' | 'connected' | 'waiting' | 'reconnecting' | 'error' | 'stopped';
+  eventsPerMinute: number;
+  lastEventAt: number | null;
+  lastError: string | null;
+  /** Gaps recorded while this source was down. */
+  gaps: { from: number; to: number | null }[];
+}
+
+/** An overlay page connected to /events. */
+export interface OverlayPresence {
+  id: string;
+  widget: string;
+  connectedAt: number;
+  lastSeenAt: number;
+  preview: boolean;
+}
+
+/** Coins per minute over the recent past, for the live chart. */
+export interface MinuteBucket {
+  minute: number;
+  coins: number;
+  gifts: number;
+}
+
+/** Everything shown live. */
+export interface LiveState {
+  session: LiveSession | null;
+  /** Most recent first, at most ALERT_HISTORY. */
+  alerts: Alert[];
+  leaderboards: { session: GifterTotal[]; day: GifterTotal[]; all: GifterTotal[] };
+  goal: GoalProgress | null;
+  sources: SourceHealth[];
+  overlays: OverlayPresence[];
+  /** Oldest first, at most MINUTE_HISTORY. */
+  perMinute: MinuteBucket[];
+  currency: Currency;
+}
+
+export const ALERT_HISTORY = 50;
+export const MINUTE_HISTORY = 60;
+
+export const emptyLiveState = (currency: Currency = { code: 'USD', exponent: 2 }): LiveState => ({
+  session: null,
+  alerts: [],
+  leaderboards: { session: [], day: [], all: [] },
+  goal: null,
+  sources: [],
+  overlays: [],
+  perMinute: [],
+  currency,
+});
+
+/** Messages on the /events WebSocket after the snapshot; each is also a reducer input. */
+export type LiveMessage =
+  | { type: 'snapshot'; state: LiveState }
+  | { type: 'gift'; gift: CountedGift }
+  | { type: 'combo'; key: string; count: number; ended: boolean }
+  | { type: 'social'; kind: 'like' | 'follow' | 'share'; count: number; user: Viewer; time: number }
+  | { type: 'viewers'; count: number }
+  | { type: 'session'; session: LiveSession | null }
+  | { type: 'leaderboard'; period: 'session' | 'day' | 'all'; entries: GifterTotal[] }
+  | { type: 'goal'; goal: GoalProgress | null }
+  | { type: 'source'; source: SourceHealth }
+  | { type: 'overlays'; overlays: OverlayPresence[] };
+
+const minuteOf = (t: number): number => Math.floor(t / 60_000) * 60_000;
+
+function addToMinutes(
+  buckets: MinuteBucket[],
+  time: number,
+  coins: number,
+  gifts: number,
+): MinuteBucket[] {
+  const minute = minuteOf(time);
+  const last = buckets[buckets.length - 1];
+  if (last && last.minute === minute) {
+    return [
+      ...buckets.slice(0, -1),
+      { minute, coins: last.coins + coins, gifts: last.gifts + gifts },
+    ];
+  }
+  if (last && minute < last.minute) {
+    // A late message: add it to its own bucket if still shown, else drop it from the chart only.
+    const i = buckets.findIndex((b) => b.minute === minute);
+    if (i < 0) return buckets;
+    const b = buckets[i];
+    if (!b) return buckets;
+    const copy = buckets.slice();
+    copy[i] = { minute, coins: b.coins + coins, gifts: b.gifts + gifts };
+    return copy;
+  }
+  return [...buckets, { minute, coins, gifts }].slice(-MINUTE_HISTORY);
+}
+
+function upsertAlert(alerts: Alert[], g: CountedGift): Alert[] {
+  const i = alerts.findIndex((a) => a.key === g.key);
+  const prev = i >= 0 ? alerts[i] : undefined;
+  const next: Alert = {
+    key: g.key,
+    user: g.user,
+    gift: prev?.gift ?? g.gift,
+    count: Math.max(prev?.count ?? 0, g.count),
+    coins: Math.max(prev?.count ?? 0, g.count) * (prev?.gift.coins ?? g.gift.coins),
+    ended: (prev?.ended ?? false) || g.ended,
+    origin: g.origin,
+    startedAt: prev?.startedAt ?? g.time,
+    updatedAt: Math.max(prev?.updatedAt ?? 0, g.time),
+  };
+  if (prev) {
+    const copy = alerts.slice();
+    copy[i] = next;
+    return copy;
+  }
+  return [next, ...alerts].slice(0, ALERT_HISTORY);
+}
+
+/** Whether a gift with this origin adds to the shown session. */
+function countsInSession(origin: EventOrigin, session: LiveSession | null): boolean {
+  if (!session) return false;
+  switch (origin) {
+    case 'live':
+      return !session.simulated;
+    case 'simulated':
+    case 'replay':
+      return session.simulated;
+    case 'test':
+      return false;
+    default:
+      return assertNever(origin, 'origin');
+  }
+}
+
+/** The live reducer. Pure: returns a new state and never mutates its input. */
+export function reduceLive(state: LiveState, msg: LiveMessage): LiveState {
+  switch (msg.type) {
+    case 'snapshot':
+      return msg.state;
+    case 'gift': {
+      const g = msg.gift;
+      const alerts = upsertAlert(state.alerts, g);
+      const inSession =
+        countsInSession(g.origin, state.session) && g.sessionId === state.session?.id;
+      if (!inSession || !state.session) return { ...state, alerts };
+      return {
+        ...state,
+        alerts,
+        session: {
+          ...state.session,
+          coins: state.session.coins + g.deltaCoins,
+          gifts: state.session.gifts + g.deltaCount,
+        },
+        perMinute: addToMinutes(state.perMinute, g.time, g.deltaCoins, g.deltaCount),
+      };
+    }
+    case 'combo': {
+      const i = state.alerts.findIndex((a) => a.key === msg.key);
+      const a = i >= 0 ? state.alerts[i] : undefined;
+      if (!a) return state;
+      const alerts = state.alerts.slice();
+      const count = Math.max(a.count, msg.count);
+      alerts[i] = { ...a, count, coins: count * a.gift.coins, ended: a.ended || msg.ended };
+      return { ...state, alerts };
+    }
+    case 'social': {
+      if (!state.session) return state;
+      const key = msg.kind === 'like' ? 'likes' : msg.kind === 'follow' ? 'follows' : 'shares';
+      return { ...state, session: { ...state.session, [key]: state.session[key] + msg.count } };
+    }
+    case 'viewers':
+      return state.session
+        ? { ...state, session: { ...state.session, viewers: msg.count } }
+        : state;
+    case 'session': {
+      const changed = msg.session?.id !== state.session?.id;
+      return {
+        ...state,
+        session: msg.session,
+        ...(changed ? { perMinute: [], leaderboards: { ...state.leaderboards, session: [] } } : {}),
+      };
+    }
+    case 'leaderboard':
+      return { ...state, leaderboards: { ...state.leaderboards, [msg.period]: msg.entries } };
+    case 'goal':
+      return { ...state, goal: msg.goal };
+    case 'source': {
+      const others = state.sources.filter((s) => s.id !== msg.source.id);
+      return {
+        ...state,
+        sources: [...others, msg.source].sort((a, b) => a.id.localeCompare(b.id)),
+      };
+    }
+    case 'overlays':
+      return { ...state, overlays: msg.overlays };
+    default:
+      return assertNever(msg, 'live message');
+  }
+}
+
+/** Diamonds of the live session (whole diamonds, rounded down). */
+export function sessionDiamonds(s: LiveSession): number {
+  const rate = Q.fromJSON(s.diamondsPerCoin) ?? Q.ONE;
+  return Number(Q.floor(Q.mul(Q.rational(s.coins), rate)));
+}
+
+/**
+ * Cash of the live session in minor units, with the same running rounding the ledger's API uses,
+ * so the live number always equals the number in the session history.
+ */
+export function sessionCashMinor(s: LiveSession): bigint {
+  if (s.simulated) return 0n;
+  const rate = Q.fromJSON(s.diamondsPerCoin) ?? Q.ONE;
+  const mpd = Q.fromJSON(s.minorPerDiamond) ?? Q.ZERO;
+  const before = Q.fromJSON(s.cashBefore) ?? Q.ZERO;
+  const exact = Q.mul(Q.mul(Q.rational(s.coins), rate), mpd);
+  return Q.roundHalfEven(Q.add(before, exact)) - Q.roundHalfEven(before);
+}

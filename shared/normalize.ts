@@ -1,0 +1,519 @@
+import { z } from 'zod';
+import type { GiftCatalog } from './catalog';
+import type {
+  EventOrigin,
+  GiftEvent,
+  GiftInfo,
+  LiveEvent,
+  SessionEvent,
+  SocialEvent,
+  Viewer,
+  ViewersEvent,
+} from './events';
+import { fail, ok, type Result } from './result';
+
+/** Largest running count accepted in one streak; TikTok's combos stay far below it. */
+export const MAX_COUNT = 1_000_000;
+/** Most expensive single gift accepted, in coins (the dearest real gift is under 50,000). */
+export const MAX_COINS = 10_000_000;
+/** Longest message id, user id or streak id accepted. */
+export const MAX_ID_LENGTH = 128;
+/** Viewer-supplied names are cut to this many code points before they are stored or shown. */
+export const MAX_TEXT_CODE_POINTS = 100;
+/** Longest URL kept (avatars, gift images); longer ones are dropped. */
+export const MAX_URL_LENGTH = 2048;
+/** Earliest and latest accepted event times (2016 to 2100), to refuse seconds-for-ms mistakes. */
+const MIN_TIME = Date.UTC(2016, 0, 1);
+const MAX_TIME = Date.UTC(2100, 0, 1);
+
+/** What the normalizer needs from the outside world. */
+export interface NormalizeContext {
+  /** Arrival time in ms, used when an event carries no time. */
+  now: number;
+  catalog: GiftCatalog;
+  /** Origin stamped on events whose source does not say (push clients: 'live'). */
+  origin: EventOrigin;
+  /** Fallback id for event kinds that may come without one (likes, viewers, sessions). */
+  makeId: () => string;
+}
+
+/** The normalizer's answer: an event, or a frame that is understood but carries nothing to keep. */
+export type Normalized = { kind: 'event'; event: LiveEvent } | { kind: 'ignored'; reason: string };
+
+/** Cuts viewer text to a bounded number of code points; never splits a surrogate pair. */
+export function clampText(text: string, max = MAX_TEXT_CODE_POINTS): string {
+  if (text.length <= max) return text;
+  let out = '';
+  let n = 0;
+  for (const ch of text) {
+    if (n++ >= max) break;
+    out += ch;
+  }
+  return out;
+}
+
+const cleanUrl = (url: string | undefined): string | undefined =>
+  url !== undefined && url.length > 0 && url.length <= MAX_URL_LENGTH && /^https?:\/\//i.test(url)
+    ? url
+    : undefined;
+
+// ---------------------------------------------------------------------------------------------
+// Gemlight's canonical shape: strict. Wrong types, strings for numbers, negative or fractional
+// counts and absurd sizes are all `invalid_event`.
+
+const idString = z.string().min(1).max(MAX_ID_LENGTH);
+const text = z.string().max(100_000);
+const url = z.string().max(MAX_URL_LENGTH);
+const time = z.union([
+  z.number().int().min(MIN_TIME).max(MAX_TIME),
+  z.iso.datetime({ offset: true }),
+]);
+const origin = z.enum(['live', 'simulated', 'replay', 'test']);
+
+const canonicalUser = z.strictObject({
+  id: idString,
+  handle: text.optional(),
+  name: text.optional(),
+  avatar: url.optional(),
+});
+
+const canonicalGift = z.strictObject({
+  type: z.literal('gift'),
+  id: idString,
+  time: time.optional(),
+  user: canonicalUser,
+  gift: z.strictObject({
+    id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    name: text.optional(),
+    coins: z.number().int().min(0).max(MAX_COINS).optional(),
+    image: url.optional(),
+    streakable: z.boolean().optional(),
+  }),
+  count: z.number().int().min(1).max(MAX_COUNT).optional(),
+  streak: z.strictObject({ id: idString, end: z.boolean() }).optional(),
+  origin: origin.optional(),
+});
+
+const canonicalSession = z.strictObject({
+  type: z.literal('session'),
+  action: z.enum(['start', 'end']),
+  id: idString.optional(),
+  time: time.optional(),
+  origin: origin.optional(),
+});
+
+const canonicalSocial = z.strictObject({
+  type: z.enum(['like', 'follow', 'share']),
+  id: idString.optional(),
+  time: time.optional(),
+  user: canonicalUser.optional(),
+  count: z.number().int().min(1).max(MAX_COUNT).optional(),
+  origin: origin.optional(),
+});
+
+const canonicalViewers = z.strictObject({
+  type: z.literal('viewers'),
+  id: idString.optional(),
+  time: time.optional(),
+  count: z.number().int().min(0).max(100_000_000),
+  origin: origin.optional(),
+});
+
+const canonical = z.discriminatedUnion('type', [
+  canonicalGift,
+  canonicalSession,
+  canonicalSocial,
+  canonicalViewers,
+]);
+
+const toMillis = (t: number | string | undefined, now: number): number =>
+  t === undefined ? now : typeof t === 'number' ? t : Date.parse(t);
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'The event is not valid.';
+  const path = issue.path.length > 0 ? issue.path.join('.') : 'event';
+  return `${path}: ${issue.message}`;
+}
+
+function priceGift(
+  input: { id: number; name?: string; coins?: number; image?: string; streakable?: boolean },
+  catalog: GiftCatalog,
+): Result<GiftInfo> {
+  const known = catalog.get(input.id);
+  const coins = input.coins ?? known?.coins;
+  if (coins === undefined) {
+    return fail(
+      'unknown_gift',
+      `Gift ${input.id} is not in the catalog and the event gives no coin price.`,
+    );
+  }
+  const image = cleanUrl(input.image) ?? known?.image;
+  return ok({
+    id: input.id,
+    name: clampText(input.name ?? known?.name ?? `Gift ${input.id}`),
+    coins,
+    streakable: input.streakable ?? known?.streakable ?? false,
+    ...(image ? { image } : {}),
+  });
+}
+
+function viewer(u: { id: string; handle?: string; name?: string; avatar?: string }): Viewer {
+  const avatar = cleanUrl(u.avatar);
+  const handle = clampText((u.handle ?? '').replace(/^@/, ''));
+  return {
+    id: u.id,
+    handle,
+    name: clampText(u.name ?? handle),
+    ...(avatar ? { avatar } : {}),
+  };
+}
+
+function fromCanonical(input: unknown, ctx: NormalizeContext): Result<LiveEvent> {
+  const parsed = canonical.safeParse(input);
+  if (!parsed.success) return fail('invalid_event', describeIssue(parsed.error));
+  const e = parsed.data;
+  const when = toMillis(e.time, ctx.now);
+  const from: EventOrigin = e.origin ?? ctx.origin;
+  switch (e.type) {
+    case 'gift': {
+      const gift = priceGift(e.gift, ctx.catalog);
+      if (!gift.ok) return gift;
+      const event: GiftEvent = {
+        type: 'gift',
+        id: e.id,
+        time: when,
+        user: viewer(e.user),
+        gift: gift.value,
+        count: e.count ?? 1,
+        origin: from,
+        ...(e.streak ? { streak: e.streak } : {}),
+      };
+      return ok(event);
+    }
+    case 'session': {
+      const event: SessionEvent = {
+        type: 'session',
+        id: e.id ?? ctx.makeId(),
+        time: when,
+        action: e.action,
+        origin: from,
+      };
+      return ok(event);
+    }
+    case 'like':
+    case 'follow':
+    case 'share': {
+      const event: SocialEvent = {
+        type: e.type,
+        id: e.id ?? ctx.makeId(),
+        time: when,
+        user: viewer(e.user ?? { id: '0' }),
+        count: e.count ?? 1,
+        origin: from,
+      };
+      return ok(event);
+    }
+    case 'viewers': {
+      const event: ViewersEvent = {
+        type: 'viewers',
+        id: e.id ?? ctx.makeId(),
+        time: when,
+        count: e.count,
+        origin: from,
+      };
+      return ok(event);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connector shapes: lenient readers over what TikTok-Live-Connector (v1, 2.0–2.1, 2.4+) and
+// TikFinity actually send. Ids arrive as strings or numbers, flags as booleans or 0/1, times as
+// strings or numbers. Anything that cannot be read exactly is refused, never guessed.
+
+type Rec = Record<string, unknown>;
+const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
+const rec = (v: unknown): Rec => (isRec(v) ? v : {});
+
+/** An id: a non-empty string, a bigint, or a non-negative integer number. */
+function readId(v: unknown): string | undefined {
+  if (typeof v === 'string') return v.length > 0 && v.length <= MAX_ID_LENGTH ? v : undefined;
+  if (typeof v === 'bigint') return v >= 0n ? v.toString() : undefined;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return BigInt(v).toString();
+  return undefined;
+}
+
+/** A non-negative integer from a number, a bigint or a string of digits. */
+function readInt(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? v : undefined;
+  if (typeof v === 'bigint')
+    return v >= 0n && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined;
+  if (typeof v === 'string' && /^\d{1,16}$/.test(v)) return readInt(Number(v));
+  return undefined;
+}
+
+function readBool(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (v === 0 || v === '0') return false;
+  if (v === 1 || v === '1') return true;
+  return undefined;
+}
+
+const readStr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const firstUrl = (v: unknown): string | undefined =>
+  Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
+
+/** Connector time: ms since epoch; seconds are recognised by size and scaled. */
+function readTime(v: unknown, now: number): number | 'bad' {
+  if (v === undefined || v === null || v === '' || v === 0 || v === '0') return now;
+  const n = readInt(v);
+  if (n === undefined) return 'bad';
+  const ms = n < 10_000_000_000 ? n * 1000 : n;
+  return ms >= MIN_TIME && ms <= MAX_TIME ? ms : 'bad';
+}
+
+/** The fields a gift message carries, whichever connector shape they came in. */
+interface ConnectorGift {
+  msgId: unknown;
+  giftId: unknown;
+  giftType: unknown;
+  coins: unknown;
+  repeatCount: unknown;
+  repeatEnd: unknown;
+  groupId: unknown;
+  userId: unknown;
+  handle: unknown;
+  nickname: unknown;
+  avatar: unknown;
+  giftName: unknown;
+  giftImage: unknown;
+  time: unknown;
+}
+
+/** TikTok-Live-Connector v1 flat objects (also what TikFinity forwards). */
+function pickV1(d: Rec): ConnectorGift {
+  return {
+    msgId: d.msgId,
+    giftId: d.giftId,
+    giftType: d.giftType,
+    coins: d.diamondCount,
+    repeatCount: d.repeatCount,
+    repeatEnd: d.repeatEnd,
+    groupId: d.groupId,
+    userId: d.userId,
+    handle: d.uniqueId,
+    nickname: d.nickname,
+    avatar: d.profilePictureUrl,
+    giftName: d.giftName ?? rec(d.extendedGiftInfo).name,
+    giftImage: d.giftPictureUrl,
+    time: d.createTime ?? d.timestamp,
+  };
+}
+
+/** TikTok-Live-Connector 2.0–2.1: `giftDetails` and a `user` object. */
+function pickV2(d: Rec): ConnectorGift {
+  const details = rec(d.giftDetails);
+  const user = rec(d.user);
+  const common = rec(d.common);
+  return {
+    msgId: common.msgId ?? d.msgId,
+    giftId: d.giftId,
+    giftType: details.giftType,
+    coins: details.diamondCount,
+    repeatCount: d.repeatCount,
+    repeatEnd: d.repeatEnd,
+    groupId: d.groupId,
+    userId: user.userId ?? user.id,
+    handle: user.uniqueId,
+    nickname: user.nickname,
+    avatar: firstUrl(rec(user.profilePicture).url) ?? firstUrl(rec(user.profilePicture).urls),
+    giftName: details.giftName,
+    giftImage: firstUrl(rec(details.giftImage).url) ?? firstUrl(rec(details.giftImage).urlList),
+    time: common.createTime ?? d.createTime,
+  };
+}
+
+/** TikTok-Live-Connector 2.4+: the decoded v3 protobuf message. */
+function pickV3(d: Rec): ConnectorGift {
+  const gift = rec(d.gift);
+  const user = rec(d.user);
+  const common = rec(d.common);
+  return {
+    msgId: common.msgId ?? d.msgId,
+    giftId: d.giftId ?? gift.id,
+    giftType: gift.type,
+    coins: gift.diamondCount,
+    repeatCount: d.repeatCount,
+    repeatEnd: d.repeatEnd,
+    groupId: d.groupId,
+    userId: user.idStr ?? user.id,
+    handle: user.displayId ?? user.uniqueId,
+    nickname: user.nickname,
+    avatar: firstUrl(rec(user.avatarThumb).urlList),
+    giftName: gift.name,
+    giftImage: firstUrl(rec(gift.image).urlList),
+    time: common.createTime ?? d.createTime,
+  };
+}
+
+function fromConnectorGift(
+  g: ConnectorGift,
+  ctx: NormalizeContext,
+  shape: string,
+): Result<GiftEvent> {
+  const bad = (field: string): Result<never> =>
+    fail('invalid_event', `${shape} gift: ${field} is missing or not valid.`);
+  const id = readId(g.msgId);
+  if (id === undefined) return bad('message id');
+  const giftId = readInt(g.giftId);
+  if (giftId === undefined) return bad('gift id');
+  const userId = readId(g.userId);
+  if (userId === undefined) return bad('user id');
+  const count = g.repeatCount === undefined ? 1 : readInt(g.repeatCount);
+  if (count === undefined || count < 1 || count > MAX_COUNT) return bad('repeatCount');
+  let coins: number | undefined;
+  if (g.coins !== undefined && g.coins !== null) {
+    coins = readInt(g.coins);
+    if (coins === undefined || coins > MAX_COINS) return bad('coin price');
+  }
+  const time = readTime(g.time, ctx.now);
+  if (time === 'bad') return bad('time');
+  const giftType = readInt(g.giftType);
+  const end = g.repeatEnd === undefined ? undefined : readBool(g.repeatEnd);
+  if (g.repeatEnd !== undefined && end === undefined) return bad('repeatEnd');
+  const name = readStr(g.giftName);
+  const image = readStr(g.giftImage);
+  const gift = priceGift(
+    {
+      id: giftId,
+      ...(name ? { name } : {}),
+      ...(coins !== undefined ? { coins } : {}),
+      ...(image ? { image } : {}),
+      ...(giftType !== undefined ? { streakable: giftType === 1 } : {}),
+    },
+    ctx.catalog,
+  );
+  if (!gift.ok) return gift;
+  const groupId = readId(g.groupId);
+  const streak =
+    gift.value.streakable && (groupId !== undefined || end !== undefined)
+      ? { id: groupId && groupId !== '0' ? groupId : '', end: end ?? false }
+      : undefined;
+  const handle = readStr(g.handle);
+  const nickname = readStr(g.nickname);
+  const avatar = readStr(g.avatar);
+  return ok({
+    type: 'gift',
+    id,
+    time,
+    user: viewer({
+      id: userId,
+      ...(handle !== undefined ? { handle } : {}),
+      ...(nickname !== undefined ? { name: nickname } : {}),
+      ...(avatar !== undefined ? { avatar } : {}),
+    }),
+    gift: gift.value,
+    count,
+    origin: ctx.origin,
+    ...(streak ? { streak } : {}),
+  });
+}
+
+/** Decides which connector produced a bare gift object. */
+function connectorShape(d: Rec): 'v1' | 'v2' | 'v3' | undefined {
+  if (isRec(d.giftDetails)) return 'v2';
+  if (isRec(d.gift) && isRec(d.user)) return 'v3';
+  if (d.giftId !== undefined && (d.userId !== undefined || d.uniqueId !== undefined)) return 'v1';
+  if (isRec(d.user) && d.giftId !== undefined) return 'v2';
+  return undefined;
+}
+
+const PICKERS = { v1: pickV1, v2: pickV2, v3: pickV3 } as const;
+const SHAPE_NAMES = {
+  v1: 'TikTok-Live-Connector v1',
+  v2: 'TikTok-Live-Connector 2.0',
+  v3: 'TikTok-Live-Connector 2.4',
+} as const;
+
+function fromTikFinity(name: string, data: Rec, ctx: NormalizeContext): Result<Normalized> {
+  const when = readTime(data.createTime ?? data.timestamp, ctx.now);
+  const time = when === 'bad' ? ctx.now : when;
+  const msgId = readId(data.msgId) ?? ctx.makeId();
+  const user = (): Viewer => {
+    const handle = readStr(data.uniqueId);
+    const nickname = readStr(data.nickname);
+    const avatar = readStr(data.profilePictureUrl);
+    return viewer({
+      id: readId(data.userId) ?? '0',
+      ...(handle !== undefined ? { handle } : {}),
+      ...(nickname !== undefined ? { name: nickname } : {}),
+      ...(avatar !== undefined ? { avatar } : {}),
+    });
+  };
+  switch (name) {
+    case 'gift': {
+      const event = fromConnectorGift(pickV1(data), ctx, 'TikFinity');
+      return event.ok ? ok({ kind: 'event', event: event.value }) : event;
+    }
+    case 'like':
+    case 'follow':
+    case 'share': {
+      const count = name === 'like' ? (readInt(data.likeCount) ?? 1) : 1;
+      return ok({
+        kind: 'event',
+        event: {
+          type: name,
+          id: msgId,
+          time,
+          user: user(),
+          count: Math.max(1, count),
+          origin: ctx.origin,
+        },
+      });
+    }
+    case 'roomUser': {
+      const count = readInt(data.viewerCount);
+      if (count === undefined)
+        return fail('invalid_event', 'TikFinity roomUser: viewerCount is missing.');
+      return ok({
+        kind: 'event',
+        event: { type: 'viewers', id: msgId, time, count, origin: ctx.origin },
+      });
+    }
+    case 'streamEnd':
+      return ok({
+        kind: 'event',
+        event: { type: 'session', id: msgId, time, action: 'end', origin: ctx.origin },
+      });
+    default:
+      return ok({ kind: 'ignored', reason: `TikFinity event "${name.slice(0, 40)}" is not kept.` });
+  }
+}
+
+/**
+ * Turns any accepted input shape into a canonical event, or a structured error. Never throws on
+ * bad input. Shapes: Gemlight canonical (`type`), TikFinity (`event` + `data`), and bare
+ * TikTok-Live-Connector gift objects (v1 flat, 2.0–2.1 `giftDetails`, 2.4+ v3).
+ */
+export function normalizeEvent(input: unknown, ctx: NormalizeContext): Result<Normalized> {
+  if (!isRec(input)) return fail('invalid_event', 'An event must be a JSON object.');
+  if (typeof input.type === 'string') {
+    const event = fromCanonical(input, ctx);
+    return event.ok ? ok({ kind: 'event', event: event.value }) : event;
+  }
+  if (typeof input.event === 'string') {
+    if (!isRec(input.data))
+      return fail('invalid_event', 'A TikFinity event needs a "data" object.');
+    return fromTikFinity(input.event, input.data, ctx);
+  }
+  const shape = connectorShape(input);
+  if (shape) {
+    const event = fromConnectorGift(PICKERS[shape](input), ctx, SHAPE_NAMES[shape]);
+    return event.ok ? ok({ kind: 'event', event: event.value }) : event;
+  }
+  return fail(
+    'invalid_event',
+    'Unrecognised event: expected a Gemlight event with "type", a TikFinity event with "event", or a TikTok-Live-Connector gift.',
+  );
+}
