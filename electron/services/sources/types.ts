@@ -1,4 +1,4 @@
-import type { IngestReply } from '../../../shared/api';
+import type { IngestReply, Settings } from '../../../shared/api';
 import type { EventOrigin } from '../../../shared/events';
 import type { CatalogGift } from '../../../shared/catalog';
 import type { SourceHealth } from '../../../shared/liveState';
@@ -28,4 +28,27 @@ export interface Source {
   health(): SourceHealth;
   /** Called whenever health changes. */
   onHealth(listener: (health: SourceHealth) => void): () => void;
+}
+
+/** Options for the simulator: realistic traffic for trying Gemlight and for tests. */
+export interface SimulatorOptions {
+  /** Gift messages per second (default 2). */
+  rate?: number;
+  /** Battle-time storm: bursts of many small gifts. */
+  storm?: boolean;
+  /** Seed for reproducible traffic. */
+  seed?: number;
+}
+
+/** Runs the sources the settings ask for, plus the simulator and replays on demand. */
+export interface SourceManager {
+  /** Starts, restarts or stops the TikTok and TikFinity sources to match the settings. */
+  configure(settings: Settings): Promise<void>;
+  startSimulator(options: SimulatorOptions): void;
+  stopSimulator(): void;
+  /** Replays an NDJSON recording (one raw event per line) at 1–20× speed through the pipeline. */
+  replay(options: { file: string; speed: number }): Promise<void>;
+  list(): SourceHealth[];
+  onHealth(listener: (health: SourceHealth) => void): () => void;
+  stopAll(): Promise<void>;
 }
