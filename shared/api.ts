@@ -164,6 +164,21 @@ export interface OverlayInfo {
   widgets: string[];
 }
 
+/** Where the app runs and how other tools reach it (the Settings view shows and copies these). */
+export interface AppInfo {
+  version: string;
+  /** Folder holding the ledger, settings and backups. */
+  dataDir: string;
+  /** ws://…/ingest, for push clients. */
+  ingestUrl: string;
+  /** http://…/dashboard (without the token). */
+  dashboardUrl: string;
+  /** The token push clients and the dashboard authenticate with. */
+  token: string;
+  /** Dashboard URLs reachable from other machines when LAN access is on; empty otherwise. */
+  lanUrls: string[];
+}
+
 type Cmd<P, R> = { params: P; result: R };
 type Empty = Record<string, never>;
 
@@ -208,6 +223,7 @@ export interface ApiCommands {
   'backup.now': Cmd<Empty, { file: string; bytes: number }>;
   'backup.list': Cmd<Empty, { file: string; time: number; bytes: number }[]>;
   'backup.restore': Cmd<{ file: string }, { restored: true }>;
+  'app.info': Cmd<Empty, AppInfo>;
 }
 
 export type CommandName = keyof ApiCommands;
@@ -246,6 +262,7 @@ export const HTTP_ROUTES: {
   'backup.now': { method: 'POST', path: '/api/backups' },
   'backup.list': { method: 'GET', path: '/api/backups' },
   'backup.restore': { method: 'POST', path: '/api/backups/restore' },
+  'app.info': { method: 'GET', path: '/api/app' },
 };
 
 /** The error body every failing API call answers with. */
