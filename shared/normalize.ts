@@ -16,6 +16,8 @@ import { fail, ok, type Result } from './result';
 export const MAX_COUNT = 1_000_000;
 /** Most expensive single gift accepted, in coins (the dearest real gift is under 50,000). */
 export const MAX_COINS = 10_000_000;
+/** Largest viewer count accepted (far above any real room). */
+export const MAX_VIEWERS = 100_000_000;
 /** Longest message id, user id or streak id accepted. */
 export const MAX_ID_LENGTH = 128;
 /** Viewer-supplied names are cut to this many code points before they are stored or shown. */
@@ -64,9 +66,13 @@ const cleanUrl = (url: string | undefined): string | undefined =>
 const idString = z.string().min(1).max(MAX_ID_LENGTH);
 const text = z.string().max(100_000);
 const url = z.string().max(MAX_URL_LENGTH);
+const inTimeWindow = (ms: number): boolean => ms >= MIN_TIME && ms <= MAX_TIME;
 const time = z.union([
   z.number().int().min(MIN_TIME).max(MAX_TIME),
-  z.iso.datetime({ offset: true }),
+  // An ISO string must land in the same window as a number: year 1 or 9999 is a mistake too.
+  z.iso
+    .datetime({ offset: true })
+    .refine((t) => inTimeWindow(Date.parse(t)), 'Time must be between 2016 and 2100.'),
 ]);
 const origin = z.enum(['live', 'simulated', 'replay', 'test']);
 
@@ -115,7 +121,7 @@ const canonicalViewers = z.strictObject({
   type: z.literal('viewers'),
   id: idString.optional(),
   time: time.optional(),
-  count: z.number().int().min(0).max(100_000_000),
+  count: z.number().int().min(0).max(MAX_VIEWERS),
   origin: origin.optional(),
 });
 
@@ -139,6 +145,7 @@ function describeIssue(error: z.ZodError): string {
 function priceGift(
   input: { id: number; name?: string; coins?: number; image?: string; streakable?: boolean },
   catalog: GiftCatalog,
+  hasStreak = false,
 ): Result<GiftInfo> {
   const known = catalog.get(input.id);
   const coins = input.coins ?? known?.coins;
@@ -153,7 +160,9 @@ function priceGift(
     id: input.id,
     name: clampText(input.name ?? known?.name ?? `Gift ${input.id}`),
     coins,
-    streakable: input.streakable ?? known?.streakable ?? false,
+    // A gift nobody describes but that arrives with streak data is a streak: its counts are
+    // running counts, and adding them up would count the same gifts again and again.
+    streakable: input.streakable ?? known?.streakable ?? hasStreak,
     ...(image ? { image } : {}),
   });
 }
@@ -177,7 +186,7 @@ function fromCanonical(input: unknown, ctx: NormalizeContext): Result<LiveEvent>
   const from: EventOrigin = e.origin ?? ctx.origin;
   switch (e.type) {
     case 'gift': {
-      const gift = priceGift(e.gift, ctx.catalog);
+      const gift = priceGift(e.gift, ctx.catalog, e.streak !== undefined);
       if (!gift.ok) return gift;
       const event: GiftEvent = {
         type: 'gift',
@@ -236,11 +245,30 @@ type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const rec = (v: unknown): Rec => (isRec(v) ? v : {});
 
-/** An id: a non-empty string, a bigint, or a non-negative integer number. */
+/**
+ * An id: a non-empty string, a bigint, or a non-negative safe integer number. A number beyond 2^53
+ * has already lost digits (JSON.parse rounds it), so two different ids could read the same and a
+ * real gift would be dropped as a duplicate: refuse it rather than guess.
+ */
 function readId(v: unknown): string | undefined {
   if (typeof v === 'string') return v.length > 0 && v.length <= MAX_ID_LENGTH ? v : undefined;
-  if (typeof v === 'bigint') return v >= 0n ? v.toString() : undefined;
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return BigInt(v).toString();
+  if (typeof v === 'bigint') {
+    const text = v.toString();
+    return v >= 0n && text.length <= MAX_ID_LENGTH ? text : undefined;
+  }
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return String(v);
+  return undefined;
+}
+
+/**
+ * The first candidate that is set. Protobuf decoders fill absent fields with "" or "0", so those
+ * count as not set and the next candidate is tried.
+ */
+function firstSet(...candidates: unknown[]): unknown {
+  for (const c of candidates) {
+    if (c === undefined || c === null || c === '' || c === '0' || c === 0 || c === 0n) continue;
+    return c;
+  }
   return undefined;
 }
 
@@ -291,13 +319,18 @@ interface ConnectorGift {
   time: unknown;
 }
 
-/** TikTok-Live-Connector v1 flat objects (also what TikFinity forwards). */
+/**
+ * TikTok-Live-Connector v1 flat objects (also what TikFinity forwards). The 2.4+ legacy emitter
+ * produces this shape without `diamondCount`/`giftType`; it attaches the gift-list entry as
+ * `extendedGiftInfo` instead, in the gift-list API's snake_case.
+ */
 function pickV1(d: Rec): ConnectorGift {
+  const ext = rec(d.extendedGiftInfo);
   return {
     msgId: d.msgId,
     giftId: d.giftId,
-    giftType: d.giftType,
-    coins: d.diamondCount,
+    giftType: d.giftType ?? ext.type,
+    coins: d.diamondCount ?? ext.diamond_count ?? ext.diamondCount,
     repeatCount: d.repeatCount,
     repeatEnd: d.repeatEnd,
     groupId: d.groupId,
@@ -305,8 +338,9 @@ function pickV1(d: Rec): ConnectorGift {
     handle: d.uniqueId,
     nickname: d.nickname,
     avatar: d.profilePictureUrl,
-    giftName: d.giftName ?? rec(d.extendedGiftInfo).name,
-    giftImage: d.giftPictureUrl,
+    giftName: d.giftName ?? ext.name,
+    giftImage:
+      d.giftPictureUrl ?? firstUrl(rec(ext.image).url_list) ?? firstUrl(rec(ext.image).urlList),
     time: d.createTime ?? d.timestamp,
   };
 }
@@ -317,14 +351,14 @@ function pickV2(d: Rec): ConnectorGift {
   const user = rec(d.user);
   const common = rec(d.common);
   return {
-    msgId: common.msgId ?? d.msgId,
+    msgId: firstSet(common.msgId, d.msgId),
     giftId: d.giftId,
     giftType: details.giftType,
     coins: details.diamondCount,
     repeatCount: d.repeatCount,
     repeatEnd: d.repeatEnd,
     groupId: d.groupId,
-    userId: user.userId ?? user.id,
+    userId: firstSet(user.userId, user.id),
     handle: user.uniqueId,
     nickname: user.nickname,
     avatar: firstUrl(rec(user.profilePicture).url) ?? firstUrl(rec(user.profilePicture).urls),
@@ -340,15 +374,15 @@ function pickV3(d: Rec): ConnectorGift {
   const user = rec(d.user);
   const common = rec(d.common);
   return {
-    msgId: common.msgId ?? d.msgId,
-    giftId: d.giftId ?? gift.id,
+    msgId: firstSet(common.msgId, d.msgId),
+    giftId: firstSet(d.giftId, gift.id),
     giftType: gift.type,
     coins: gift.diamondCount,
     repeatCount: d.repeatCount,
     repeatEnd: d.repeatEnd,
     groupId: d.groupId,
-    userId: user.idStr ?? user.id,
-    handle: user.displayId ?? user.uniqueId,
+    userId: firstSet(user.idStr, user.id),
+    handle: firstSet(user.displayId, user.uniqueId),
     nickname: user.nickname,
     avatar: firstUrl(rec(user.avatarThumb).urlList),
     giftName: gift.name,
@@ -364,7 +398,8 @@ function fromConnectorGift(
 ): Result<GiftEvent> {
   const bad = (field: string): Result<never> =>
     fail('invalid_event', `${shape} gift: ${field} is missing or not valid.`);
-  const id = readId(g.msgId);
+  // "0" is a protobuf default, not an id: taking it would make every such message a duplicate.
+  const id = g.msgId === '0' || g.msgId === 0 ? undefined : readId(g.msgId);
   if (id === undefined) return bad('message id');
   const giftId = readInt(g.giftId);
   if (giftId === undefined) return bad('gift id');
@@ -384,6 +419,7 @@ function fromConnectorGift(
   if (g.repeatEnd !== undefined && end === undefined) return bad('repeatEnd');
   const name = readStr(g.giftName);
   const image = readStr(g.giftImage);
+  const groupId = readId(g.groupId);
   const gift = priceGift(
     {
       id: giftId,
@@ -393,9 +429,9 @@ function fromConnectorGift(
       ...(giftType !== undefined ? { streakable: giftType === 1 } : {}),
     },
     ctx.catalog,
+    groupId !== undefined || end !== undefined,
   );
   if (!gift.ok) return gift;
-  const groupId = readId(g.groupId);
   const streak =
     gift.value.streakable && (groupId !== undefined || end !== undefined)
       ? { id: groupId && groupId !== '0' ? groupId : '', end: end ?? false }
@@ -430,6 +466,15 @@ function connectorShape(d: Rec): 'v1' | 'v2' | 'v3' | undefined {
 }
 
 const PICKERS = { v1: pickV1, v2: pickV2, v3: pickV3 } as const;
+/** `type` values of the canonical shape; connector objects may carry a `type` of their own. */
+const CANONICAL_TYPES: ReadonlySet<string> = new Set([
+  'gift',
+  'session',
+  'like',
+  'follow',
+  'share',
+  'viewers',
+]);
 const SHAPE_NAMES = {
   v1: 'TikTok-Live-Connector v1',
   v2: 'TikTok-Live-Connector 2.0',
@@ -460,6 +505,9 @@ function fromTikFinity(name: string, data: Rec, ctx: NormalizeContext): Result<N
     case 'follow':
     case 'share': {
       const count = name === 'like' ? (readInt(data.likeCount) ?? 1) : 1;
+      // Same bound as the canonical shape: an absurd count is an error, not a statistic.
+      if (count > MAX_COUNT)
+        return fail('invalid_event', 'TikFinity like: likeCount is not a plausible count.');
       return ok({
         kind: 'event',
         event: {
@@ -474,8 +522,8 @@ function fromTikFinity(name: string, data: Rec, ctx: NormalizeContext): Result<N
     }
     case 'roomUser': {
       const count = readInt(data.viewerCount);
-      if (count === undefined)
-        return fail('invalid_event', 'TikFinity roomUser: viewerCount is missing.');
+      if (count === undefined || count > MAX_VIEWERS)
+        return fail('invalid_event', 'TikFinity roomUser: viewerCount is missing or not valid.');
       return ok({
         kind: 'event',
         event: { type: 'viewers', id: msgId, time, count, origin: ctx.origin },
@@ -498,7 +546,7 @@ function fromTikFinity(name: string, data: Rec, ctx: NormalizeContext): Result<N
  */
 export function normalizeEvent(input: unknown, ctx: NormalizeContext): Result<Normalized> {
   if (!isRec(input)) return fail('invalid_event', 'An event must be a JSON object.');
-  if (typeof input.type === 'string') {
+  if (typeof input.type === 'string' && CANONICAL_TYPES.has(input.type)) {
     const event = fromCanonical(input, ctx);
     return event.ok ? ok({ kind: 'event', event: event.value }) : event;
   }

@@ -118,7 +118,16 @@ export function toDecimal(a: Rational, maxDigits = 12): string {
 }
 
 /** Converts to a float for display-only uses such as progress bars and charts. */
-export const toNumber = (a: Rational): number => Number(a.n) / Number(a.d);
+export function toNumber(a: Rational): number {
+  const n = Number(a.n);
+  const d = Number(a.d);
+  if (Number.isFinite(n) && Number.isFinite(d)) return n / d;
+  // Beyond the float range the two parts overflow on their own (∞/∞ is NaN): drop the same low
+  // bits from both, which keeps their ratio.
+  const bits = Math.max(abs(a.n).toString(2).length, a.d.toString(2).length);
+  const shift = BigInt(bits - 1000);
+  return Number(a.n >> shift) / Number(a.d >> shift);
+}
 
 /** Serialized form for JSON: "n/d" or "n". */
 export const toJSON = (a: Rational): string => (a.d === 1n ? `${a.n}` : `${a.n}/${a.d}`);
