@@ -135,11 +135,15 @@ const canonical = z.discriminatedUnion('type', [
 const toMillis = (t: number | string | undefined, now: number): number =>
   t === undefined ? now : typeof t === 'number' ? t : Date.parse(t);
 
+/** Longest error message sent back; zod lists every unknown key, and keys are hostile input. */
+const MAX_MESSAGE_LENGTH = 200;
+
 function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'The event is not valid.';
-  const path = issue.path.length > 0 ? issue.path.join('.') : 'event';
-  return `${path}: ${issue.message}`;
+  const path = issue.path.length > 0 ? issue.path.map(String).join('.') : 'event';
+  const text = `${path}: ${issue.message}`;
+  return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : text;
 }
 
 function priceGift(

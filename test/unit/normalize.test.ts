@@ -205,6 +205,17 @@ describe('canonical events', () => {
     expect(codeOf(input)).toBe('invalid_event');
   });
 
+  it('keeps error messages short even when the input has thousands of unknown keys', () => {
+    const user: Record<string, string> = { id: 'u' };
+    for (let i = 0; i < 5000; i++) user[`key${i}`] = 'x';
+    const r = normalizeEvent(canonicalGift({ user }), ctx);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe('invalid_event');
+      expect(r.error.message.length).toBeLessThanOrEqual(200);
+    }
+  });
+
   it('explains what is wrong without echoing a stack', () => {
     const r = normalizeEvent(canonicalGift({ count: -3 }), ctx);
     expect(r.ok).toBe(false);
