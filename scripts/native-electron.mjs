@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+/**
+ * Builds a second copy of better-sqlite3 for the installed Electron's ABI into native/electron/,
+ * leaving node_modules' Node build alone (it serves `npm test` and `npm run serve`). Runs as
+ * `postinstall`. It never fails an install: when it cannot build (no Electron binary, no network
+ * to fetch a prebuilt binary or Electron's headers) it says what it skipped and why, and exits 0.
+ *
+ * Environment:
+ *   GEMLIGHT_SKIP_NATIVE_ELECTRON=1  skip on purpose
+ *   GEMLIGHT_ELECTRON_DIR            the electron package folder (default node_modules/electron)
+ *   GEMLIGHT_NATIVE_OUT              the output folder (default native/electron)
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const outDir = process.env.GEMLIGHT_NATIVE_OUT ?? join(root, 'native', 'electron');
+const electronDir = process.env.GEMLIGHT_ELECTRON_DIR ?? join(root, 'node_modules', 'electron');
+const sqliteDir = join(root, 'node_modules', 'better-sqlite3');
+const BINDING = 'better_sqlite3.node';
+const STAMP = 'build.json';
+
+const say = (line) => console.log(`[native-electron] ${line}`);
+
+/** Thrown to stop without building; the top level reports it and exits 0. */
+class Skip extends Error {}
+
+function skip(reason) {
+  throw new Skip(reason);
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** The Electron executable's path, or null with the reason it is not there. */
+function electronBinary() {
+  const pathFile = join(electronDir, 'path.txt');
+  if (!existsSync(pathFile)) {
+    const why = process.env.ELECTRON_SKIP_BINARY_DOWNLOAD
+      ? 'ELECTRON_SKIP_BINARY_DOWNLOAD is set, so the Electron binary was not downloaded'
+      : 'the Electron binary is not installed (node_modules/electron/path.txt is missing)';
+    return { path: null, why };
+  }
+  const path = join(electronDir, 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(path)
+    ? { path, why: '' }
+    : { path: null, why: `the Electron binary is missing at ${path}` };
+}
+
+/** Runs a node script; returns null on success or the tail of its output on failure. */
+function runNode(script, args, cwd, timeoutMs) {
+  const result = spawnSync(process.execPath, [script, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    env: { ...process.env, npm_config_build_from_source: '' },
+  });
+  if (result.status === 0) return null;
+  const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`
+    .trim()
+    .split('\n')
+    .slice(-4)
+    .join(' | ');
+  const how = result.error ? String(result.error.message) : `exit ${result.status}`;
+  return `${how}${output ? `: ${output}` : ''}`;
+}
+
+function findNodeGyp() {
+  const require = createRequire(join(root, 'package.json'));
+  try {
+    return require.resolve('node-gyp/bin/node-gyp.js');
+  } catch {
+    const fromNpm = process.env.npm_config_node_gyp;
+    return fromNpm && existsSync(fromNpm) ? fromNpm : null;
+  }
+}
+
+function main() {
+  if (process.env.GEMLIGHT_SKIP_NATIVE_ELECTRON) skip('GEMLIGHT_SKIP_NATIVE_ELECTRON is set.');
+  const electron = readJson(join(electronDir, 'package.json'));
+  if (!electron?.version) skip('the electron package is not installed.');
+  const sqlite = readJson(join(sqliteDir, 'package.json'));
+  if (!sqlite?.version) skip('better-sqlite3 is not installed.');
+  const binary = electronBinary();
+  if (!binary.path)
+    skip(
+      `${binary.why}; the app cannot run here either. Run \`node scripts/native-electron.mjs\` after installing it.`,
+    );
+
+  const wanted = {
+    electron: electron.version,
+    betterSqlite3: sqlite.version,
+    platform: process.platform,
+    arch: process.arch,
+  };
+  const have = readJson(join(outDir, STAMP));
+  if (
+    have &&
+    existsSync(join(outDir, BINDING)) &&
+    JSON.stringify(have) === JSON.stringify(wanted)
+  ) {
+    say(
+      `up to date: better-sqlite3 ${sqlite.version} for Electron ${electron.version} in ${outDir}`,
+    );
+    return;
+  }
+
+  // Build in a copy, so the Node build in node_modules is never touched.
+  const work = mkdtempSync(join(tmpdir(), 'gemlight-native-'));
+  try {
+    const copy = join(work, 'better-sqlite3');
+    cpSync(sqliteDir, copy, {
+      recursive: true,
+      filter: (src) => !src.startsWith(join(sqliteDir, 'build')),
+    });
+    const target = [`--target=${electron.version}`, `--arch=${process.arch}`];
+    say(
+      `building better-sqlite3 ${sqlite.version} for Electron ${electron.version} (${process.platform}-${process.arch})…`,
+    );
+    const failures = [];
+    const prebuild = join(root, 'node_modules', 'prebuild-install', 'bin.js');
+    const prebuilt = existsSync(prebuild)
+      ? runNode(
+          prebuild,
+          ['--runtime=electron', ...target, `--platform=${process.platform}`],
+          copy,
+          120_000,
+        )
+      : 'prebuild-install is not installed';
+    if (prebuilt !== null) {
+      failures.push(`prebuilt binary: ${prebuilt}`);
+      const nodeGyp = findNodeGyp();
+      const compiled = nodeGyp
+        ? runNode(
+            nodeGyp,
+            [
+              'rebuild',
+              '--release',
+              '--runtime=electron',
+              '--dist-url=https://electronjs.org/headers',
+              ...target,
+            ],
+            copy,
+            15 * 60_000,
+          )
+        : 'node-gyp is not installed';
+      if (compiled !== null) {
+        failures.push(`compile against Electron headers: ${compiled}`);
+        skip(
+          `could not build better-sqlite3 for Electron ${electron.version} (${failures.join('; ')}).`,
+        );
+      }
+    }
+    const built = join(copy, 'build', 'Release', BINDING);
+    if (!existsSync(built)) skip(`the build finished but ${built} is missing.`);
+    mkdirSync(outDir, { recursive: true });
+    cpSync(built, join(outDir, `${BINDING}.tmp`));
+    renameSync(join(outDir, `${BINDING}.tmp`), join(outDir, BINDING));
+    writeFileSync(join(outDir, STAMP), `${JSON.stringify(wanted, null, 2)}\n`);
+    say(`built ${join(outDir, BINDING)}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+try {
+  main();
+} catch (error) {
+  const reason =
+    error instanceof Skip
+      ? error.message
+      : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+  say(`skipped: ${reason}`);
+  say('npm test and npm run serve are unaffected; see docs/electron.md for the Electron build.');
+}
+process.exitCode = 0;
