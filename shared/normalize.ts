@@ -63,7 +63,12 @@ const cleanUrl = (url: string | undefined): string | undefined =>
 // Gemlight's canonical shape: strict. Wrong types, strings for numbers, negative or fractional
 // counts and absurd sizes are all `invalid_event`.
 
-const idString = z.string().min(1).max(MAX_ID_LENGTH);
+/**
+ * Ids are machine ids: no control characters. Streak keys join ids with the unit separator, so an
+ * id containing one could make one sender's streak pose as another's.
+ */
+const ID_TEXT = /^[^\u0000-\u001f\u007f]+$/;
+const idString = z.string().min(1).max(MAX_ID_LENGTH).regex(ID_TEXT);
 const text = z.string().max(100_000);
 const url = z.string().max(MAX_URL_LENGTH);
 const inTimeWindow = (ms: number): boolean => ms >= MIN_TIME && ms <= MAX_TIME;
@@ -255,7 +260,8 @@ const rec = (v: unknown): Rec => (isRec(v) ? v : {});
  * real gift would be dropped as a duplicate: refuse it rather than guess.
  */
 function readId(v: unknown): string | undefined {
-  if (typeof v === 'string') return v.length > 0 && v.length <= MAX_ID_LENGTH ? v : undefined;
+  if (typeof v === 'string')
+    return v.length > 0 && v.length <= MAX_ID_LENGTH && ID_TEXT.test(v) ? v : undefined;
   if (typeof v === 'bigint') {
     const text = v.toString();
     return v >= 0n && text.length <= MAX_ID_LENGTH ? text : undefined;

@@ -47,10 +47,12 @@ export function streakLookupKey(event: GiftEvent): string {
 /**
  * Whether a message continues `prev` (the latest streak with the same lookup key) or starts a new
  * one. A streak with a group id is one streak forever; without one, a message after the end starts
- * the next streak.
+ * the next streak — unless it is a late update of the ended one (sent no later than its last
+ * message and with no higher count), which would otherwise be counted a second time.
  */
-export function continuesStreak(prev: StreakState, _event: GiftEvent): boolean {
-  return prev.groupId !== '' || !prev.ended;
+export function continuesStreak(prev: StreakState, event: GiftEvent): boolean {
+  if (prev.groupId !== '' || !prev.ended) return true;
+  return event.time <= prev.lastAt && event.count <= prev.count;
 }
 
 /** Applies one (already de-duplicated) gift message to its streak. */

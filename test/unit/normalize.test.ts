@@ -90,9 +90,7 @@ describe('canonical events', () => {
   });
 
   it('the price in the event wins over the catalog', () => {
-    const e = expectGift(
-      normalizeEvent(canonicalGift({ gift: { id: 5655, coins: 7 } }), ctx),
-    );
+    const e = expectGift(normalizeEvent(canonicalGift({ gift: { id: 5655, coins: 7 } }), ctx));
     expect(e.gift).toEqual({ id: 5655, name: 'Rose', coins: 7, streakable: true });
   });
 
@@ -119,9 +117,7 @@ describe('canonical events', () => {
   });
 
   it('an unknown gift sent with a streak is a streak, so its running counts are not added up', () => {
-    const e = expectGift(
-      normalizeEvent(canonicalGift({ gift: { id: 424242, coins: 2 } }), ctx),
-    );
+    const e = expectGift(normalizeEvent(canonicalGift({ gift: { id: 424242, coins: 2 } }), ctx));
     expect(e.gift.streakable).toBe(true);
     const lone = expectGift(
       normalizeEvent(canonicalGift({ gift: { id: 424242, coins: 2 }, streak: undefined }), ctx),
@@ -194,7 +190,17 @@ describe('canonical events', () => {
     ['an extra field', canonicalGift({ bonus: 1 })],
     ['an extra gift field', canonicalGift({ gift: { id: 5655, price: 1 } })],
     ['a 100,001-character name', canonicalGift({ user: { id: 'u', name: 'n'.repeat(100_001) } })],
-    ['an over-long avatar URL', canonicalGift({ user: { id: 'u', avatar: 'https://' + 'a'.repeat(3000) } })],
+    [
+      'an over-long avatar URL',
+      canonicalGift({ user: { id: 'u', avatar: 'https://' + 'a'.repeat(3000) } }),
+    ],
+    // Ids are machine ids; the unit separator would let one sender's streak key pose as another's.
+    ['a message id with a control character', canonicalGift({ id: 'a\u001fb' })],
+    ['a user id with a control character', canonicalGift({ user: { id: 'a\u001f5655' } })],
+    [
+      'a streak id with a control character',
+      canonicalGift({ streak: { id: '\u001fg', end: false } }),
+    ],
     ['an unknown type', { type: 'donation', id: 'x' }],
     ['a session without action', { type: 'session' }],
     ['viewers without count', { type: 'viewers' }],
@@ -256,9 +262,9 @@ describe('canonical events', () => {
       type: 'share',
       id: 'sh',
     });
-    expect(
-      expectEvent(normalizeEvent({ type: 'viewers', count: 0, origin: 'replay' }, c)),
-    ).toEqual({ type: 'viewers', id: 'gen-3', time: NOW, count: 0, origin: 'replay' });
+    expect(expectEvent(normalizeEvent({ type: 'viewers', count: 0, origin: 'replay' }, c))).toEqual(
+      { type: 'viewers', id: 'gen-3', time: NOW, count: 0, origin: 'replay' },
+    );
   });
 });
 
@@ -302,10 +308,11 @@ describe('TikTok-Live-Connector shapes', () => {
     );
     expect(expectGift(normalizeEvent(v1Gift({ createTime: undefined }), ctx)).time).toBe(NOW);
     expect(
-      expectGift(normalizeEvent(v1Gift({ createTime: undefined, timestamp: ROSE.time }), ctx))
-        .time,
+      expectGift(normalizeEvent(v1Gift({ createTime: undefined, timestamp: ROSE.time }), ctx)).time,
     ).toBe(ROSE.time);
-    expect(expectGift(normalizeEvent(v3Gift({ common: { msgId: '5', createTime: '0' } }), ctx)).time).toBe(NOW);
+    expect(
+      expectGift(normalizeEvent(v3Gift({ common: { msgId: '5', createTime: '0' } }), ctx)).time,
+    ).toBe(NOW);
     expect(codeOf(v1Gift({ createTime: 'yesterday' }))).toBe('invalid_event');
     expect(codeOf(v1Gift({ createTime: 12 }))).toBe('invalid_event');
   });
@@ -313,7 +320,10 @@ describe('TikTok-Live-Connector shapes', () => {
   it('a non-streakable gift carries no streak, a group id of 0 means no group', () => {
     const lion = expectGift(
       normalizeEvent(
-        v3Gift({ giftId: '6369', gift: { id: '6369', name: 'Lion', type: 2, diamondCount: 29999 } }),
+        v3Gift({
+          giftId: '6369',
+          gift: { id: '6369', name: 'Lion', type: 2, diamondCount: 29999 },
+        }),
         ctx,
       ),
     );
@@ -380,14 +390,21 @@ describe('TikTok-Live-Connector shapes', () => {
 
   const invalid: [string, Record<string, unknown>][] = [
     ['no message id', v1Gift({ msgId: undefined })],
-    ['a protobuf default message id "0"', v3Gift({ common: { msgId: '0', createTime: '1692725773880' } })],
+    [
+      'a protobuf default message id "0"',
+      v3Gift({ common: { msgId: '0', createTime: '1692725773880' } }),
+    ],
     ['an empty message id', v2Gift({ common: { msgId: '', createTime: '1692725773880' } })],
-    ['a message id number beyond 2^53 (already rounded by JSON)', v1Gift({ msgId: 7270201542891817761 })],
+    [
+      'a message id number beyond 2^53 (already rounded by JSON)',
+      v1Gift({ msgId: 7270201542891817761 }),
+    ],
     ['a message id number with 300 digits', v1Gift({ msgId: 1e300 })],
     ['a negative message id', v1Gift({ msgId: -5 })],
     ['a fractional message id', v1Gift({ msgId: 1.5 })],
     ['a user id number beyond 2^53', v1Gift({ userId: 6809568862012081157 })],
     ['an over-long message id', v1Gift({ msgId: '9'.repeat(MAX_ID_LENGTH + 1) })],
+    ['a user id with a control character', v1Gift({ userId: '6809\u001f5655' })],
     ['no user id', v1Gift({ userId: undefined })],
     ['a gift id that is not a number', v1Gift({ giftId: 'rose' })],
     ['repeatCount 0', v1Gift({ repeatCount: 0 })],
@@ -451,18 +468,22 @@ describe('TikFinity events', () => {
       count: 1,
       user: { id: '0' },
     });
-    expect(
-      expectEvent(normalizeEvent(tikfinity('like', { createTime: 'garbage' }), c)).time,
-    ).toBe(NOW);
+    expect(expectEvent(normalizeEvent(tikfinity('like', { createTime: 'garbage' }), c)).time).toBe(
+      NOW,
+    );
     // The canonical shape refuses absurd counts; the TikFinity reader must too.
     expect(codeOf(tikfinity('like', { likeCount: MAX_COUNT + 1 }), c)).toBe('invalid_event');
   });
 
   it('roomUser carries the viewer count; streamEnd ends the session', () => {
     const c = makeContext();
-    expect(
-      expectEvent(normalizeEvent(tikfinity('roomUser', { viewerCount: 321 }), c)),
-    ).toEqual({ type: 'viewers', id: 'gen-0', time: NOW, count: 321, origin: 'live' });
+    expect(expectEvent(normalizeEvent(tikfinity('roomUser', { viewerCount: 321 }), c))).toEqual({
+      type: 'viewers',
+      id: 'gen-0',
+      time: NOW,
+      count: 321,
+      origin: 'live',
+    });
     expect(codeOf(tikfinity('roomUser', {}), c)).toBe('invalid_event');
     expect(codeOf(tikfinity('roomUser', { viewerCount: 2 ** 40 }), c)).toBe('invalid_event');
     expect(expectEvent(normalizeEvent(tikfinity('streamEnd', { action: 3 }), c))).toEqual({

@@ -6,7 +6,10 @@ const q = (n: bigint | number, d: bigint | number = 1n): Q.Rational => Q.rationa
 
 /** Any rational with a bounded numerator and a positive denominator. */
 const arbRational = fc
-  .tuple(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.bigInt({ min: 1n, max: 10n ** 12n }))
+  .tuple(
+    fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }),
+    fc.bigInt({ min: 1n, max: 10n ** 12n }),
+  )
   .map(([n, d]) => Q.rational(n, d));
 
 describe('rational construction', () => {
@@ -122,12 +125,22 @@ describe('decimal text', () => {
     expect(Q.parseDecimal('0.1')).toEqual(q(1, 10));
   });
 
-  it.each(['', '.5', '1.', '1e3', '+1', '0x10', 'NaN', 'Infinity', '1,5', '1.2.3', '--1', '1'.repeat(61)])(
-    'refuses %j',
-    (text) => {
-      expect(Q.parseDecimal(text)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    '.5',
+    '1.',
+    '1e3',
+    '+1',
+    '0x10',
+    'NaN',
+    'Infinity',
+    '1,5',
+    '1.2.3',
+    '--1',
+    '1'.repeat(61),
+  ])('refuses %j', (text) => {
+    expect(Q.parseDecimal(text)).toBeNull();
+  });
 
   it('writes terminating decimals exactly and others rounded half-even', () => {
     expect(Q.toDecimal(q(1, 200))).toBe('0.005');

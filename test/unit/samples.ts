@@ -113,15 +113,20 @@ export const canonicalGift = (over: Record<string, unknown> = {}): Record<string
   ...over,
 });
 
-export const tikfinity = (event: string, data: Record<string, unknown>): Record<string, unknown> => ({
+export const tikfinity = (
+  event: string,
+  data: Record<string, unknown>,
+): Record<string, unknown> => ({
   event,
   data,
 });
 
 /** Unwraps a normalizer answer that must be an event. */
 export function expectEvent(result: Result<Normalized>): LiveEvent {
-  if (!result.ok) throw new Error(`expected an event, got ${result.error.code}: ${result.error.message}`);
-  if (result.value.kind !== 'event') throw new Error(`expected an event, got ignored: ${result.value.reason}`);
+  if (!result.ok)
+    throw new Error(`expected an event, got ${result.error.code}: ${result.error.message}`);
+  if (result.value.kind !== 'event')
+    throw new Error(`expected an event, got ignored: ${result.value.reason}`);
   return result.value.event;
 }
 
