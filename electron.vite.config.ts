@@ -25,6 +25,9 @@ export default defineConfig({
   },
   renderer: {
     root,
+    // Relative asset URLs: out/renderer/renderer/index.html loads ../assets/…, which is /assets/…
+    // when served at /dashboard and the right folder when opened from file://.
+    base: './',
     plugins: [react()],
     build: {
       outDir: 'out/renderer',

@@ -1,0 +1,129 @@
+/**
+ * The overlay builder's model and the URL it writes. Parameter names follow the overlay page's
+ * URL contract (overlay/config.ts); only values that differ from the overlay's defaults are
+ * written, so the URL stays short enough to read in OBS.
+ */
+
+export const OVERLAY_WIDGETS = ['alerts', 'leaderboard', 'goal', 'all'] as const;
+/** A widget the app serves at /overlay/<widget>. */
+export type OverlayWidget = (typeof OVERLAY_WIDGETS)[number];
+
+export const OVERLAY_POSITIONS = [
+  'top-left',
+  'top',
+  'top-right',
+  'left',
+  'center',
+  'right',
+  'bottom-left',
+  'bottom',
+  'bottom-right',
+] as const;
+
+/** Everything the builder lets the creator choose. */
+export interface OverlayDesign {
+  widget: OverlayWidget;
+  unit: 'coins' | 'diamonds';
+  position: '' | (typeof OVERLAY_POSITIONS)[number];
+  accent: string;
+  accent2: string;
+  text: string;
+  font: string;
+  size: number;
+  scale: number;
+  standard: number;
+  big: number;
+  celebration: number;
+  minCoins: number;
+  sound: string;
+  volume: number;
+  shoutout: boolean;
+  period: 'session' | 'day' | 'all';
+  top: number;
+  title: string;
+  label: string;
+}
+
+export const DEFAULT_DESIGN: OverlayDesign = {
+  widget: 'alerts',
+  unit: 'coins',
+  position: '',
+  accent: '#ff3b6b',
+  accent2: '#25f4ee',
+  text: '#ffffff',
+  font: '',
+  size: 28,
+  scale: 1,
+  standard: 100,
+  big: 1000,
+  celebration: 10000,
+  minCoins: 0,
+  sound: '',
+  volume: 60,
+  shoutout: true,
+  period: 'session',
+  top: 5,
+  title: '',
+  label: '',
+};
+
+const usesAlerts = (w: OverlayWidget) => w === 'alerts' || w === 'all';
+const usesBoard = (w: OverlayWidget) => w === 'leaderboard' || w === 'all';
+const usesGoal = (w: OverlayWidget) => w === 'goal' || w === 'all';
+
+/** Which groups of settings apply to a widget. */
+export const widgetUses = (w: OverlayWidget) => ({
+  alerts: usesAlerts(w),
+  board: usesBoard(w),
+  goal: usesGoal(w),
+});
+
+/** The overlay root ("http://host:port/overlay") from the API's baseUrl, with or without the path. */
+export function overlayRoot(baseUrl: string): string {
+  const root = baseUrl.replace(/\/+$/, '');
+  return /\/overlay$/.test(root) ? root : `${root}/overlay`;
+}
+
+/** The browser-source URL for a design. */
+export function overlayUrl(
+  baseUrl: string,
+  key: string,
+  d: OverlayDesign,
+  preview = false,
+): string {
+  const url = new URL(`${overlayRoot(baseUrl)}/${d.widget}`);
+  const q = url.searchParams;
+  q.set('key', key);
+  const put = (name: string, value: string | number, fallback: string | number) => {
+    if (String(value) !== String(fallback)) q.set(name, String(value));
+  };
+  const D = DEFAULT_DESIGN;
+  const use = widgetUses(d.widget);
+  if (d.position) q.set('position', d.position);
+  put('accent', d.accent.replace('#', ''), D.accent.replace('#', ''));
+  put('accent2', d.accent2.replace('#', ''), D.accent2.replace('#', ''));
+  put('text', d.text.replace('#', ''), D.text.replace('#', ''));
+  if (d.font.trim()) q.set('font', d.font.trim());
+  put('size', d.size, D.size);
+  put('scale', d.scale, D.scale);
+  if (use.alerts || use.goal) put('unit', d.unit, D.unit);
+  if (use.alerts) {
+    if (d.standard !== D.standard || d.big !== D.big || d.celebration !== D.celebration) {
+      q.set('tiers', `${d.standard},${d.big},${d.celebration}`);
+    }
+    put('min', d.minCoins, D.minCoins);
+    if (d.sound.trim()) {
+      q.set('sound', d.sound.trim());
+      q.set('volume', String(d.volume));
+    }
+    if (!d.shoutout) q.set('shoutout', '0');
+  }
+  if (use.board) {
+    put('period', d.period, D.period);
+    put('top', d.top, D.top);
+    if (d.title.trim()) q.set('title', d.title.trim());
+  }
+  if (use.goal && d.label.trim()) q.set('label', d.label.trim());
+  if (preview) q.set('preview', '1');
+  return url.href;
+}
