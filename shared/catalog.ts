@@ -77,7 +77,9 @@ export function parseTikTokCatalog(input: unknown): Result<CatalogGift[]> {
   const gifts: CatalogGift[] = [];
   for (const raw of list as unknown[]) {
     if (!isRecord(raw)) continue;
-    const id = typeof raw.id === 'string' ? Number(raw.id) : raw.id;
+    // Ids arrive as numbers or (from int64 fields) digit strings; Number('') is 0 and
+    // Number('0x10') is 16, so only plain digits are read.
+    const id = typeof raw.id === 'string' && /^\d{1,16}$/.test(raw.id) ? Number(raw.id) : raw.id;
     const coins = raw.diamond_count ?? raw.diamondCount;
     const name = raw.name;
     if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) continue;

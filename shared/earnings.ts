@@ -57,14 +57,19 @@ export function withRates(schedule: RateSchedule, rates: Rates): RateSchedule {
   );
 }
 
-/** The rates in force at `time`: the latest entry that took effect at or before it. */
+/**
+ * The rates in force at `time`: the latest entry that took effect at or before it (the earliest
+ * entry for times before the schedule). Does not rely on the schedule being sorted, since lists
+ * arrive from the API and the database in whatever order they were read.
+ */
 export function ratesAt(schedule: RateSchedule, time: number): Rates {
-  let found = schedule[0] ?? DEFAULT_RATES;
+  let inForce: Rates | undefined;
+  let earliest: Rates | undefined;
   for (const r of schedule) {
-    if (r.effectiveFrom <= time) found = r;
-    else break;
+    if (!earliest || r.effectiveFrom < earliest.effectiveFrom) earliest = r;
+    if (r.effectiveFrom <= time && (!inForce || r.effectiveFrom >= inForce.effectiveFrom)) inForce = r;
   }
-  return found;
+  return inForce ?? earliest ?? DEFAULT_RATES;
 }
 
 const HUNDRED = Q.rational(100);

@@ -33,8 +33,13 @@ export const balance = (earned: Rational, withdrawn: Rational): Rational =>
 
 /** Progress of a goal given the balance in the goal's unit. */
 export function goalProgress(goal: Goal, amount: Rational): GoalProgress {
-  const have = Q.floor(amount);
-  const target = BigInt(Math.max(1, goal.target));
+  // A negative amount (more withdrawn than earned) is no progress, not negative progress.
+  const floored = Q.floor(amount);
+  const have = floored > 0n ? floored : 0n;
+  // A target that is not a whole number ≥ 1 (a bad setting) counts as 1 instead of throwing.
+  const target = BigInt(
+    Number.isFinite(goal.target) && goal.target >= 1 ? Math.floor(goal.target) : 1,
+  );
   let completions = 0n;
   let current = have;
   if (goal.rollover) {
@@ -85,7 +90,7 @@ export function recentRate(
   }
   return {
     perStreamedHour: streamed > 0 ? Q.div(earned, Q.rational(streamed, HOUR)) : Q.ZERO,
-    perDay: Q.div(earned, Q.rational(windowMs, DAY)),
+    perDay: windowMs > 0 ? Q.div(earned, Q.rational(windowMs, DAY)) : Q.ZERO,
   };
 }
 
