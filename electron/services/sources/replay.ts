@@ -1,0 +1,335 @@
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import type { SourceHealth } from '../../../shared/liveState';
+import { MAX_ID_LENGTH } from '../../../shared/normalize';
+import { SourceHealthTracker } from './health';
+import { SourceError } from './sourceError';
+import { OrderedSubmitter, describeError } from './submitQueue';
+import type { EventSink, Source } from './types';
+
+/** The replay request as the API takes it. */
+export const replayRequestSchema = z.strictObject({
+  file: z.string().min(1).max(4096),
+  speed: z.number().min(1).max(20),
+});
+
+/** Longest line read from a recording; longer lines are skipped (the ingest limit). */
+const MAX_LINE_CHARS = 1024 * 1024;
+
+type Rec = Record<string, unknown>;
+const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Milliseconds from a recorded time field (ms, seconds, digit strings or ISO-8601). */
+function readTime(v: unknown): number | undefined {
+  let n: number | undefined;
+  if (typeof v === 'number') n = v;
+  else if (typeof v === 'string' && /^\d{1,16}$/.test(v)) n = Number(v);
+  else if (typeof v === 'string' && v.length > 0) {
+    const parsed = Date.parse(v);
+    n = Number.isNaN(parsed) ? undefined : parsed;
+  }
+  if (n === undefined || !Number.isFinite(n) || n <= 0) return undefined;
+  return n < 10_000_000_000 ? n * 1000 : n;
+}
+
+/** When a recorded event happened, in whichever shape it was recorded. */
+export function recordedTime(raw: unknown): number | undefined {
+  if (!isRec(raw)) return undefined;
+  if (typeof raw.type === 'string') return readTime(raw.time);
+  if (typeof raw.event === 'string' && isRec(raw.data))
+    return readTime(raw.data.createTime ?? raw.data.timestamp);
+  const common = isRec(raw.common) ? raw.common : {};
+  return readTime(common.createTime ?? raw.createTime ?? raw.timestamp);
+}
+
+/** Prefixes an id so that a replay never collides with what the ledger already holds. */
+function prefixed(prefix: string, id: unknown): unknown {
+  if (typeof id !== 'string' && typeof id !== 'number' && typeof id !== 'bigint') return id;
+  const text = String(id);
+  if (text === '' || text === '0') return id;
+  const full = `${prefix}${text}`;
+  return full.length <= MAX_ID_LENGTH
+    ? full
+    : `${prefix}${text.slice(-(MAX_ID_LENGTH - prefix.length))}`;
+}
+
+/**
+ * Readies one recorded event for replay: a copy with fresh message and streak ids (a second
+ * replay, or a replay of a LIVE already in the ledger, must count again and never merge with the
+ * original streaks), stamped with the replay time and marked `replay`. Session boundaries are
+ * dropped (undefined): a replay never opens or ends the creator's real session.
+ */
+export function prepareReplayEvent(raw: unknown, prefix: string, time: number): Rec | undefined {
+  if (!isRec(raw)) return undefined;
+  const copy = structuredClone(raw);
+  delete copy._at;
+  if (typeof copy.type === 'string') {
+    if (copy.type === 'session') return undefined;
+    if (copy.id !== undefined) copy.id = prefixed(prefix, copy.id);
+    if (isRec(copy.streak)) copy.streak.id = prefixed(prefix, copy.streak.id);
+    copy.time = time;
+    copy.origin = 'replay';
+    return copy;
+  }
+  if (typeof copy.event === 'string' && isRec(copy.data)) {
+    if (copy.event === 'streamEnd') return undefined;
+    const data = copy.data;
+    if (data.msgId !== undefined) data.msgId = prefixed(prefix, data.msgId);
+    if (data.groupId !== undefined) data.groupId = prefixed(prefix, data.groupId);
+    delete data.timestamp;
+    data.createTime = time;
+    return copy;
+  }
+  // A bare TikTok-Live-Connector object (v1 flat, 2.0 giftDetails, 2.4+ v3).
+  if (isRec(copy.common)) {
+    if (copy.common.msgId !== undefined) copy.common.msgId = prefixed(prefix, copy.common.msgId);
+    copy.common.createTime = time;
+  }
+  if (copy.msgId !== undefined) copy.msgId = prefixed(prefix, copy.msgId);
+  if (copy.groupId !== undefined) copy.groupId = prefixed(prefix, copy.groupId);
+  if (copy.createTime !== undefined) copy.createTime = time;
+  delete copy.timestamp;
+  return copy;
+}
+
+/**
+ * Places recorded lines on the recording's own timeline (ms from its start, at 1×): a line's
+ * `_at` when it has one, else its event time relative to the first timed event, else the same
+ * moment as the line before. Time never runs backwards, so out-of-order lines play at once.
+ */
+export class ReplayPacer {
+  private firstTime: number | undefined;
+  private offset = 0;
+
+  offsetOf(raw: unknown): number {
+    let at: number | undefined;
+    if (isRec(raw) && typeof raw._at === 'number' && Number.isFinite(raw._at) && raw._at >= 0) {
+      at = raw._at;
+    } else {
+      const time = recordedTime(raw);
+      if (time !== undefined) {
+        this.firstTime ??= time - this.offset;
+        at = time - this.firstTime;
+      }
+    }
+    if (at !== undefined) this.offset = Math.max(this.offset, at);
+    return this.offset;
+  }
+}
+
+/** Options of one replay. */
+export interface ReplayOptions {
+  file: string;
+  /** 1–20× the recorded pace. */
+  speed: number;
+  id?: string;
+  now?: () => number;
+  rateNotifyMs?: number;
+}
+
+/**
+ * Plays an NDJSON recording (one raw event per line, any accepted shape) back through the
+ * pipeline at 1–20× speed. Pacing comes from each line's `_at` (ms from the start of the
+ * recording) or else from the events' own times. Every event is marked `replay`.
+ */
+export class ReplaySource implements Source {
+  readonly id: string;
+  readonly kind = 'replay' as const;
+  readonly file: string;
+  readonly speed: number;
+  /** Resolves when the whole recording has been played and committed. */
+  readonly finished: Promise<void>;
+  /** Lines played, and lines skipped because they could not be read. */
+  played = 0;
+  skipped = 0;
+  private readonly health_: SourceHealthTracker;
+  private readonly submitter: OrderedSubmitter;
+  private readonly now: () => number;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private begin: (() => void) | null = null;
+
+  constructor(sink: EventSink, options: ReplayOptions) {
+    const parsed = replayRequestSchema.safeParse({ file: options.file, speed: options.speed });
+    if (!parsed.success) {
+      throw new SourceError('invalid_request', 'A replay needs a file and a speed from 1 to 20.');
+    }
+    this.file = parsed.data.file;
+    this.speed = parsed.data.speed;
+    this.id = options.id ?? 'replay';
+    this.now = options.now ?? Date.now;
+    this.health_ = new SourceHealthTracker(
+      { id: this.id, kind: 'replay', label: `Replay ${basename(this.file)} ×${this.speed}` },
+      { now: this.now, ...(options.rateNotifyMs ? { rateNotifyMs: options.rateNotifyMs } : {}) },
+    );
+    this.submitter = new OrderedSubmitter(
+      sink,
+      { source: this.id, origin: 'replay' },
+      this.health_,
+    );
+    const started = new Promise<void>((resolve) => {
+      this.begin = resolve;
+    });
+    this.finished = started.then(() => this.play());
+    // Callers that only stop the replay must not see an unhandled rejection.
+    this.finished.catch(() => undefined);
+  }
+
+  start(): Promise<void> {
+    this.begin?.();
+    this.begin = null;
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    this.begin?.();
+    this.begin = null;
+    await this.finished.catch(() => undefined);
+    this.health_.dispose();
+  }
+
+  health(): SourceHealth {
+    return this.health_.snapshot();
+  }
+
+  onHealth(listener: (health: SourceHealth) => void): () => void {
+    return this.health_.onChange(listener);
+  }
+
+  private async play(): Promise<void> {
+    if (this.stopped) {
+      this.health_.setState('stopped');
+      return;
+    }
+    const info = await stat(this.file).catch(() => null);
+    if (!info?.isFile()) {
+      const message = `No recording at ${this.file}.`;
+      this.health_.setState('error', message);
+      throw new SourceError('not_found', message);
+    }
+    this.health_.setState('connected', null);
+    // Unique per run, so that the same recording can be replayed again and still count.
+    const prefix = `rp${this.now().toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}-`;
+    const startedAt = this.now();
+    const pacer = new ReplayPacer();
+    let pending: unknown[] = [];
+    const lines = createInterface({
+      input: createReadStream(this.file, 'utf8'),
+      crlfDelay: Infinity,
+    });
+    let lineNo = 0;
+    try {
+      for await (const line of lines) {
+        lineNo++;
+        if (this.stopped) break;
+        if (line.trim() === '') continue;
+        let raw: unknown;
+        try {
+          if (line.length > MAX_LINE_CHARS) throw new Error('too long');
+          raw = JSON.parse(line);
+        } catch {
+          this.skipped++;
+          this.health_.setError(
+            `Line ${lineNo} of ${basename(this.file)} is not a JSON event; skipped.`,
+          );
+          continue;
+        }
+        const due = startedAt + pacer.offsetOf(raw) / this.speed;
+        if (due > this.now()) {
+          this.submitter.push(pending);
+          pending = [];
+          await this.sleep(due - this.now());
+          if (this.stopped) break;
+        }
+        const event = prepareReplayEvent(raw, prefix, this.now());
+        this.played++;
+        if (event) pending.push(event);
+      }
+    } catch (error) {
+      this.health_.setState(
+        'error',
+        `Could not read ${basename(this.file)}: ${describeError(error)}`,
+      );
+      throw new SourceError(
+        'invalid_request',
+        `Could not read ${this.file}: ${describeError(error)}`,
+      );
+    } finally {
+      lines.close();
+      if (!this.stopped) this.submitter.push(pending);
+      await this.submitter.idle();
+    }
+    this.health_.setState('stopped');
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
+
+/**
+ * Writes raw frames to an NDJSON recording as they arrive, each with its `_at` offset in ms,
+ * so that a creator can record a LIVE (or a test) and replay it later.
+ */
+export class NdjsonRecorder {
+  private readonly out: WriteStream;
+  private readonly startedAt: number;
+  /** Frames that could not be written as JSON (for example with bigint fields). */
+  skipped = 0;
+
+  constructor(
+    readonly file: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.out = createWriteStream(file, { flags: 'w', mode: 0o600 });
+    this.startedAt = now();
+  }
+
+  /** Appends one raw frame (any accepted shape). */
+  write(raw: unknown): void {
+    if (!isRec(raw)) {
+      this.skipped++;
+      return;
+    }
+    let line: string;
+    try {
+      line = JSON.stringify({ ...raw, _at: this.now() - this.startedAt });
+    } catch {
+      this.skipped++;
+      return;
+    }
+    this.out.write(`${line}\n`);
+  }
+
+  /** Finishes the file. */
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.out.once('error', reject);
+      this.out.end(() => resolve());
+    });
+  }
+}
+
+/** A sink that records every raw event a source submits, then passes it on unchanged. */
+export function recordTo(sink: EventSink, recorder: NdjsonRecorder): EventSink {
+  return {
+    submit(raw, meta) {
+      for (const frame of raw) recorder.write(frame);
+      return sink.submit(raw, meta);
+    },
+    catalog: (gifts, meta) => sink.catalog(gifts, meta),
+    connection: (event) => sink.connection(event),
+  };
+}
