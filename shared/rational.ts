@@ -132,13 +132,22 @@ export function toNumber(a: Rational): number {
 /** Serialized form for JSON: "n/d" or "n". */
 export const toJSON = (a: Rational): string => (a.d === 1n ? `${a.n}` : `${a.n}/${a.d}`);
 
+/**
+ * Most digits accepted in each part of "n/d". Running sums over sessions valued at different
+ * rates have denominators that are the product of theirs, so this is far above any real value
+ * (toJSON must round-trip) yet keeps hostile input cheap to parse.
+ */
+export const MAX_JSON_DIGITS = 2000;
+const FRACTION = new RegExp(`^(-?\\d{1,${MAX_JSON_DIGITS}})(?:/(\\d{1,${MAX_JSON_DIGITS}}))?$`);
+
 /** Parses "n/d", "n" or a decimal string; null when it is not an exact finite number. */
 export function fromJSON(text: string): Rational | null {
-  const slash = /^(-?\d{1,40})\/(\d{1,40})$/.exec(text.trim());
-  if (slash) {
-    const d = BigInt(slash[2] ?? '1');
+  if (text.length > 2 * MAX_JSON_DIGITS + 8) return null;
+  const fraction = FRACTION.exec(text.trim());
+  if (fraction) {
+    const d = BigInt(fraction[2] ?? '1');
     if (d === 0n) return null;
-    return rational(BigInt(slash[1] ?? '0'), d);
+    return rational(BigInt(fraction[1] ?? '0'), d);
   }
   return parseDecimal(text);
 }

@@ -52,7 +52,13 @@ describe('parseTikTokCatalog', () => {
 
   it('reads the gift-list API answer, a {gifts} object and a bare list', () => {
     const expected = [
-      { id: 5655, name: 'Rose', coins: 1, streakable: true, image: 'https://cdn.example/rose.webp' },
+      {
+        id: 5655,
+        name: 'Rose',
+        coins: 1,
+        streakable: true,
+        image: 'https://cdn.example/rose.webp',
+      },
     ];
     expect(parseTikTokCatalog({ data: { gifts: [rose] } })).toEqual({ ok: true, value: expected });
     expect(parseTikTokCatalog({ gifts: [rose] })).toEqual({ ok: true, value: expected });
@@ -61,7 +67,13 @@ describe('parseTikTokCatalog', () => {
 
   it('reads camelCase entries and every image spelling', () => {
     const r = parseTikTokCatalog([
-      { id: '6369', name: 'Lion', diamondCount: 29999, type: 2, image: { urlList: ['https://a/l'] } },
+      {
+        id: '6369',
+        name: 'Lion',
+        diamondCount: 29999,
+        type: 2,
+        image: { urlList: ['https://a/l'] },
+      },
       { id: 7, name: 'X', diamondCount: 3, image: { url: ['https://a/x'] } },
       { id: 8, name: 'Y', diamondCount: 3, image: 'https://not-an-object' },
     ]);

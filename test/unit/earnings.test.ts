@@ -129,10 +129,9 @@ describe('rate schedule', () => {
     fc.assert(
       fc.property(
         fc.array(entry, { minLength: 1, maxLength: 6 }),
-        fc.array(
-          fc.record({ at: fc.integer({ min: 0, max: 10 ** 12 }), coins: fc.nat(10 ** 9) }),
-          { maxLength: 20 },
-        ),
+        fc.array(fc.record({ at: fc.integer({ min: 0, max: 10 ** 12 }), coins: fc.nat(10 ** 9) }), {
+          maxLength: 20,
+        }),
         fc.integer({ min: 0, max: 10 ** 12 }),
         fc.integer({ min: 0, max: 100 }),
         (entries, sessions, today, share) => {
@@ -243,38 +242,51 @@ describe('money properties', () => {
 
   it('conversion is monotonic in coins and in every rate', () => {
     fc.assert(
-      fc.property(arbCoins, arbCoins, arbRates, arbPositive, arbCurrency, (c1, c2, r, bump, cur) => {
-        const value = (coins: bigint, rr: Rates): Q.Rational => coinsToMinor(coins, rr, cur);
-        const [lo, hi] = c1 <= c2 ? [c1, c2] : [c2, c1];
-        const v = value(hi, r);
-        expect(Q.compare(value(lo, r), v)).toBeLessThanOrEqual(0);
-        expect(Q.roundHalfEven(value(lo, r)) <= Q.roundHalfEven(v)).toBe(true);
-        const up = (x: Q.Rational): Q.Rational => Q.add(x, bump);
-        const capped = (x: Q.Rational): Q.Rational =>
-          Q.compare(up(x), q(100)) > 0 ? q(100) : up(x);
-        // Higher rates never pay less...
-        for (const rr of [
-          { ...r, diamondsPerCoin: up(r.diamondsPerCoin) },
-          { ...r, usdPerDiamond: up(r.usdPerDiamond) },
-          { ...r, creatorSharePercent: capped(r.creatorSharePercent) },
-          { ...r, usdToLocal: up(r.usdToLocal) },
-        ])
-          expect(Q.compare(value(hi, rr), v)).toBeGreaterThanOrEqual(0);
-        // ...and a bigger agency cut or payout fee never pays more.
-        expect(
-          Q.compare(value(hi, { ...r, agencyCutPercent: capped(r.agencyCutPercent) }), v),
-        ).toBeLessThanOrEqual(0);
-        const gross = v;
-        const net = payoutNet(gross, r);
-        expect(
-          Q.compare(payoutNet(gross, { ...r, payoutFeePercent: capped(r.payoutFeePercent) }), net),
-        ).toBeLessThanOrEqual(0);
-        expect(
-          Q.compare(payoutNet(gross, { ...r, payoutFeeFixedMinor: r.payoutFeeFixedMinor + 1n }), net),
-        ).toBeLessThanOrEqual(0);
-        expect(Q.compare(net, Q.ZERO)).toBeGreaterThanOrEqual(0);
-        expect(Q.compare(net, gross)).toBeLessThanOrEqual(0);
-      }),
+      fc.property(
+        arbCoins,
+        arbCoins,
+        arbRates,
+        arbPositive,
+        arbCurrency,
+        (c1, c2, r, bump, cur) => {
+          const value = (coins: bigint, rr: Rates): Q.Rational => coinsToMinor(coins, rr, cur);
+          const [lo, hi] = c1 <= c2 ? [c1, c2] : [c2, c1];
+          const v = value(hi, r);
+          expect(Q.compare(value(lo, r), v)).toBeLessThanOrEqual(0);
+          expect(Q.roundHalfEven(value(lo, r)) <= Q.roundHalfEven(v)).toBe(true);
+          const up = (x: Q.Rational): Q.Rational => Q.add(x, bump);
+          const capped = (x: Q.Rational): Q.Rational =>
+            Q.compare(up(x), q(100)) > 0 ? q(100) : up(x);
+          // Higher rates never pay less...
+          for (const rr of [
+            { ...r, diamondsPerCoin: up(r.diamondsPerCoin) },
+            { ...r, usdPerDiamond: up(r.usdPerDiamond) },
+            { ...r, creatorSharePercent: capped(r.creatorSharePercent) },
+            { ...r, usdToLocal: up(r.usdToLocal) },
+          ])
+            expect(Q.compare(value(hi, rr), v)).toBeGreaterThanOrEqual(0);
+          // ...and a bigger agency cut or payout fee never pays more.
+          expect(
+            Q.compare(value(hi, { ...r, agencyCutPercent: capped(r.agencyCutPercent) }), v),
+          ).toBeLessThanOrEqual(0);
+          const gross = v;
+          const net = payoutNet(gross, r);
+          expect(
+            Q.compare(
+              payoutNet(gross, { ...r, payoutFeePercent: capped(r.payoutFeePercent) }),
+              net,
+            ),
+          ).toBeLessThanOrEqual(0);
+          expect(
+            Q.compare(
+              payoutNet(gross, { ...r, payoutFeeFixedMinor: r.payoutFeeFixedMinor + 1n }),
+              net,
+            ),
+          ).toBeLessThanOrEqual(0);
+          expect(Q.compare(net, Q.ZERO)).toBeGreaterThanOrEqual(0);
+          expect(Q.compare(net, gross)).toBeLessThanOrEqual(0);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -324,7 +336,11 @@ describe('withdrawals', () => {
   });
 
   it('usdPerDiamondFor inverts minorPerDiamond', () => {
-    const r = rates({ creatorSharePercent: q(53), agencyCutPercent: q(10), usdToLocal: q(92, 100) });
+    const r = rates({
+      creatorSharePercent: q(53),
+      agencyCutPercent: q(10),
+      usdToLocal: q(92, 100),
+    });
     const observed = q(47, 100);
     const usd = usdPerDiamondFor(observed, r, EUR);
     expect(minorPerDiamond({ ...r, usdPerDiamond: usd }, EUR)).toEqual(observed);

@@ -39,7 +39,11 @@ describe('goalProgress', () => {
       reached: true,
       completions: 1,
     });
-    expect(goalProgress(goal(), q(5000))).toMatchObject({ current: 1000, fraction: 1, reached: true });
+    expect(goalProgress(goal(), q(5000))).toMatchObject({
+      current: 1000,
+      fraction: 1,
+      reached: true,
+    });
     expect(goalProgress(goal(), q(1999, 2))).toMatchObject({ current: 999, reached: false });
   });
 

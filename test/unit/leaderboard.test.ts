@@ -104,6 +104,11 @@ describe('biggest single gift', () => {
     expect(biggestGift(gifts)?.userId).toBe('lion');
     const totals = new Map<string, number>();
     for (const x of gifts) totals.set(x.userId, (totals.get(x.userId) ?? 0) + x.coins);
-    expect(topGifters([...totals].map(([id, coins]) => g(id, coins)), 1)[0]?.userId).toBe('roses');
+    expect(
+      topGifters(
+        [...totals].map(([id, coins]) => g(id, coins)),
+        1,
+      )[0]?.userId,
+    ).toBe('roses');
   });
 });

@@ -180,12 +180,21 @@ describe('decimal text', () => {
     expect(Q.toJSON(q(-4))).toBe('-4');
   });
 
+  it('round-trips the long fractions that running sums over many rates produce', () => {
+    const big = q(10n ** 150n + 7n, 3n ** 200n);
+    expect(Q.toJSON(big).length).toBeGreaterThan(100);
+    expect(Q.fromJSON(Q.toJSON(big))).toEqual(big);
+    const bigInt = q(-(10n ** 100n) - 1n);
+    expect(Q.fromJSON(Q.toJSON(bigInt))).toEqual(bigInt);
+    expect(Q.fromJSON(`1/${'9'.repeat(Q.MAX_JSON_DIGITS + 1)}`)).toBeNull();
+    expect(Q.fromJSON('1'.repeat(100_000))).toBeNull();
+  });
+
   it('refuses malformed JSON rationals', () => {
     expect(Q.fromJSON('1/0')).toBeNull();
     expect(Q.fromJSON('1/-2')).toBeNull();
     expect(Q.fromJSON('a/b')).toBeNull();
     expect(Q.fromJSON('1/2/3')).toBeNull();
-    expect(Q.fromJSON(`1/${'9'.repeat(41)}`)).toBeNull();
     expect(Q.fromJSON('0.25')).toEqual(q(1, 4));
     expect(Q.fromJSON(' 3/6 ')).toEqual(q(1, 2));
   });
