@@ -1,0 +1,123 @@
+/**
+ * `npm run serve`: Gemlight headless under plain Node — the same services the desktop app runs
+ * (ledger, ingest, live events, API, dashboard and overlay pages), without Electron.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_PORT, startGemlight } from './services/app';
+import { LedgerTooNewError } from './services/ledger/db';
+
+const USAGE = `Usage: npm run serve -- [options]
+
+  --port N            Port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)   env GEMLIGHT_PORT
+  --host ADDR         Address to bind (default 127.0.0.1)
+  --data-dir DIR      Where the ledger, secrets and backups live                env GEMLIGHT_DATA_DIR
+  --token T           Ingest/dashboard token (default: generated, kept in the data dir)  env GEMLIGHT_TOKEN
+  --overlay-key K     Read-only overlay key (default: generated, kept in the data dir)   env GEMLIGHT_OVERLAY_KEY
+  --lan               Listen on the local network too (binds 0.0.0.0)
+  --rebuild           Regenerate the ledger's derived tables from its raw log, then serve
+  --help              Show this help`;
+
+/** The platform's app-data folder for Gemlight: the same one Electron's userData uses. */
+export function defaultDataDir(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  home: string = homedir(),
+): string {
+  if (platform === 'win32') {
+    return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Gemlight');
+  }
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Gemlight');
+  return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'Gemlight');
+}
+
+function fail(message: string): never {
+  process.stderr.write(`gemlight: ${message}\n`);
+  process.exit(2);
+}
+
+function parsePort(text: string): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) fail(`not a port number: ${text}`);
+  return Number(text);
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        token: { type: 'string' },
+        'overlay-key': { type: 'string' },
+        lan: { type: 'boolean' },
+        rebuild: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    fail(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+  const env = process.env;
+  const portText = v.port ?? env.GEMLIGHT_PORT;
+  const token = v.token ?? env.GEMLIGHT_TOKEN;
+  const overlayKey = v['overlay-key'] ?? env.GEMLIGHT_OVERLAY_KEY;
+  const dataDir = v['data-dir'] ?? env.GEMLIGHT_DATA_DIR ?? defaultDataDir();
+  const log = (line: string): void => {
+    process.stderr.write(line + '\n');
+  };
+  let server;
+  try {
+    server = await startGemlight({
+      dataDir,
+      ...(portText !== undefined ? { port: parsePort(portText) } : {}),
+      ...(v.host !== undefined ? { host: v.host } : {}),
+      ...(token ? { token } : {}),
+      ...(overlayKey ? { overlayKey } : {}),
+      ...(v.lan ? { lan: true } : {}),
+      ...(v.rebuild ? { rebuild: true } : {}),
+      log,
+    });
+  } catch (error) {
+    if (error instanceof LedgerTooNewError) fail(error.message);
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EADDRINUSE') {
+      fail(
+        `port ${portText ?? DEFAULT_PORT} is in use; pick another with --port (0 = any free port).`,
+      );
+    }
+    fail(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  // Exactly these three lines go to stdout; scripts and tests read them.
+  process.stdout.write(
+    `ingest ${server.urls.ingest}\n` +
+      `dashboard ${server.urls.dashboard}\n` +
+      `overlay ${server.urls.overlay}\n`,
+  );
+  log(`data ${dataDir}`);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: finishing the commit in flight and closing the ledger`);
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`gemlight: stopping failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+void main();

@@ -1,0 +1,193 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import pkg from '../../package.json';
+import type { CommandName, ParamsOf, ResultOf } from '../../shared/api';
+import type { LiveMessage } from '../../shared/liveState';
+import { loadSecrets } from './config/secrets';
+import type { GemlightOptions, GemlightServer } from './contracts';
+import { GemlightCore } from './core';
+import { allowedHostNames, lanAddresses } from './http/door';
+import { createHttpHandler, OVERLAY_WIDGETS } from './http/routes';
+import { DEFAULT_RATE_LIMIT, SocketEndpoints, type RateLimit } from './http/sockets';
+import type { EventSink, SourceManager } from './sources/types';
+
+/** The default port of the local server. */
+export const DEFAULT_PORT = 21280;
+/** Gemlight's version, from package.json. */
+export const VERSION: string = pkg.version;
+
+/** Extra knobs for tests and the headless runner, beyond the shared contract. */
+export interface GemlightServerOptions extends GemlightOptions {
+  /** Listen on the LAN (binds 0.0.0.0 unless a host is given); the setting `lanAccess` does too. */
+  lan?: boolean;
+  /** Regenerate the derived tables from the raw log before serving. */
+  rebuild?: boolean;
+  /** Per-connection /ingest frame budget. */
+  ingestRateLimit?: RateLimit;
+  /** How long the first event of a batch waits for company (ms, default 2). */
+  groupWindowMs?: number;
+  /** Skip loading the sources (TikTok, TikFinity, simulator). */
+  withoutSources?: boolean;
+  /** Clock (tests). */
+  now?: () => number;
+}
+
+/** Whether a module looks like the source manager module. */
+function isManagerModule(
+  m: unknown,
+): m is { createSourceManager: (sink: EventSink, ...rest: unknown[]) => SourceManager } {
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof (m as { createSourceManager?: unknown }).createSourceManager === 'function'
+  );
+}
+
+async function loadSources(
+  core: GemlightCore,
+  options: GemlightServerOptions,
+  log: (line: string) => void,
+): Promise<void> {
+  // Loaded by name at run time so the server also runs in builds without the sources.
+  const specifier = './sources/manager';
+  let mod: unknown;
+  try {
+    mod = await import(/* @vite-ignore */ specifier);
+  } catch (error) {
+    log(`sources: not available (${String(error).split('\n')[0]}); ingest and the API still work.`);
+    return;
+  }
+  if (!isManagerModule(mod)) {
+    log('sources: the source manager module has no createSourceManager; sources are off.');
+    return;
+  }
+  const manager = mod.createSourceManager(core.sink, {
+    dataDir: options.dataDir,
+    log,
+    db: core.db,
+  });
+  core.attachSources(manager);
+  try {
+    await manager.configure(core.settings);
+  } catch (error) {
+    log(`sources: configuring failed: ${String(error)}`);
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolveListen, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolveListen();
+    });
+  });
+}
+
+const urlHost = (host: string): string =>
+  host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+
+/** Starts Gemlight: ledger, ingest, live events, API and the web pages, on one port. */
+export async function startGemlight(options: GemlightServerOptions): Promise<GemlightServer> {
+  const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'));
+  const secrets = loadSecrets(options.dataDir, {
+    ...(options.token !== undefined ? { token: options.token } : {}),
+    ...(options.overlayKey !== undefined ? { overlayKey: options.overlayKey } : {}),
+  });
+  let boundPort = 0;
+  let baseUrl = '';
+  let lanUrls: string[] = [];
+  const core = new GemlightCore({
+    dataDir: options.dataDir,
+    version: VERSION,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.groupWindowMs !== undefined ? { groupWindowMs: options.groupWindowMs } : {}),
+    log,
+    overlayInfo: () => ({
+      key: secrets.overlayKey,
+      baseUrl: `${baseUrl}/overlay`,
+      widgets: [...OVERLAY_WIDGETS],
+    }),
+    appInfo: () => ({
+      version: VERSION,
+      dataDir: options.dataDir,
+      ingestUrl: `${baseUrl.replace(/^http/, 'ws')}/ingest`,
+      dashboardUrl: `${baseUrl}/dashboard`,
+      token: secrets.token,
+      lanUrls: lanUrls.map((u) => `${u}/dashboard`),
+    }),
+  });
+  try {
+    if (options.rebuild) {
+      const { records } = core.rebuild();
+      log(`rebuild: regenerated the ledger's derived tables from ${records} raw records`);
+    }
+    const lan = options.lan ?? core.settings.lanAccess;
+    const host = options.host ?? (lan ? '0.0.0.0' : '127.0.0.1');
+    const hostNames = allowedHostNames(host, lan);
+    const webRoot = options.webRoot ?? resolve(import.meta.dirname, '../../out/renderer');
+    const http = createServer(
+      createHttpHandler({
+        core,
+        secrets,
+        webRoot,
+        hostNames: () => hostNames,
+        port: () => boundPort,
+        log,
+      }),
+    );
+    http.headersTimeout = 20_000;
+    http.requestTimeout = 60_000;
+    const sockets = new SocketEndpoints(http, {
+      core,
+      secrets,
+      hostNames: () => hostNames,
+      port: () => boundPort,
+      rateLimit: options.ingestRateLimit ?? DEFAULT_RATE_LIMIT,
+      log,
+    });
+    await listen(http, options.port ?? DEFAULT_PORT, host);
+    boundPort = (http.address() as AddressInfo).port;
+    const shownHost = urlHost(host);
+    baseUrl = `http://${shownHost}:${boundPort}`;
+    lanUrls = lan ? lanAddresses().map((a) => `http://${a}:${boundPort}`) : [];
+    const urls = {
+      ingest: `ws://${shownHost}:${boundPort}/ingest`,
+      dashboard: `${baseUrl}/dashboard?token=${secrets.token}`,
+      overlay: `${baseUrl}/overlay/alerts?key=${secrets.overlayKey}`,
+      health: `${baseUrl}/health`,
+    };
+    if (!options.withoutSources) await loadSources(core, options, log);
+
+    let stopping: Promise<void> | null = null;
+    const server: GemlightServer = {
+      host,
+      port: boundPort,
+      token: secrets.token,
+      overlayKey: secrets.overlayKey,
+      urls,
+      call: <K extends CommandName>(name: K, params: ParamsOf<K>): Promise<ResultOf<K>> =>
+        core.call(name, params),
+      onLive: (listener: (message: LiveMessage) => void) => core.onLive(listener),
+      stop: () => {
+        stopping ??= (async () => {
+          http.close();
+          // Commit what is in flight and let its acks reach the sockets before closing them.
+          core.pipeline.flush();
+          await new Promise((r) => setImmediate(r));
+          sockets.close();
+          http.closeAllConnections();
+          await core.close();
+        })();
+        return stopping;
+      },
+    };
+    return server;
+  } catch (error) {
+    await core.close();
+    throw error;
+  }
+}

@@ -1,0 +1,437 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type {
+  AppInfo,
+  CommandName,
+  CurrentSession,
+  IngestReply,
+  OverlayInfo,
+  ParamsOf,
+  ResultOf,
+  Settings,
+} from '../../shared/api';
+import {
+  bundledCatalog,
+  mergeCatalogs,
+  type CatalogGift,
+  type GiftCatalog,
+} from '../../shared/catalog';
+import { ratesAt, type RateSchedule } from '../../shared/earnings';
+import type { EventOrigin } from '../../shared/events';
+import type { Goal, GoalProgress } from '../../shared/goals';
+import type { LiveMessage, SourceHealth } from '../../shared/liveState';
+import type { DomainError, ErrorCode } from '../../shared/result';
+import { COMMAND_SCHEMAS, describeZodError } from './api/schemas';
+import { loadSettings, mergeSettings, saveSettings } from './config/settings';
+import { IngestPipeline } from './ingest/pipeline';
+import { backupNow, isBackupName, listBackups, restoreInto, RestoreError } from './ledger/backup';
+import { CashBook } from './ledger/cashBook';
+import {
+  addRates,
+  addWithdrawal,
+  deleteWithdrawal,
+  listWithdrawals,
+  loadGoal,
+  loadSchedule,
+  saveGoal,
+} from './ledger/config';
+import { openLedger, type LedgerDb } from './ledger/db';
+import {
+  currentSessionOf,
+  getSessionRow,
+  gifterProfile,
+  listSessions,
+  periodGifters,
+  rangeSummary,
+  sessionDetail,
+  sessionGifters,
+  sessionSummary,
+  type ReadContext,
+} from './ledger/queries';
+import { ratesFromDto, ratesToDto } from './ledger/ratesCodec';
+import { rebuildDerived } from './ledger/rebuild';
+import { LedgerWriter, type WriterConfig } from './ledger/writer';
+import { LiveHub } from './live/hub';
+import { currentGoalProgress, payoutStatus } from './live/payout';
+import type { EventSink, SourceManager } from './sources/types';
+
+/** A refusal with a stable code; the HTTP layer maps it to a status, IPC passes it on. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiFailure';
+  }
+  toJSON(): DomainError {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** Options of the core (the parts of GemlightOptions it needs). */
+export interface CoreOptions {
+  dataDir: string;
+  version: string;
+  nativeBinding?: string;
+  now?: () => number;
+  log: (line: string) => void;
+  /** Where overlay pages are reached (set once the server listens). */
+  overlayInfo: () => OverlayInfo;
+  /** Where the app runs and how other tools reach it (set once the server listens). */
+  appInfo: () => AppInfo;
+  /** How long the first event of a batch waits for company (ms). */
+  groupWindowMs?: number;
+}
+
+/** Interval of session-idle and streak-timeout housekeeping. */
+const HOUSEKEEPING_MS = 5_000;
+
+type Handlers = { [K in CommandName]: (params: ParamsOf<K>) => ResultOf<K> | Promise<ResultOf<K>> };
+
+/**
+ * Gemlight's services without the network: the ledger, the ingest pipeline, the live hub, the
+ * sources and every API command. The HTTP/WS server and Electron's IPC both call into it.
+ */
+export class GemlightCore {
+  readonly db: LedgerDb;
+  readonly writer: LedgerWriter;
+  readonly cash: CashBook;
+  readonly pipeline: IngestPipeline;
+  readonly hub: LiveHub;
+  readonly now: () => number;
+  private settingsValue: Settings;
+  private schedule: RateSchedule;
+  private goalValue: Goal | null;
+  private catalogValue: GiftCatalog = bundledCatalog;
+  private sources: SourceManager | null = null;
+  private sourceHealthOff: (() => void) | null = null;
+  private readonly timer: NodeJS.Timeout;
+  private readonly backupDir: string;
+  private readonly handlers: Handlers;
+
+  constructor(private readonly options: CoreOptions) {
+    this.now = options.now ?? Date.now;
+    this.backupDir = join(options.dataDir, 'backups');
+    this.db = openLedger(join(options.dataDir, 'gemlight.db'), {
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      backupDir: this.backupDir,
+    });
+    this.settingsValue = loadSettings(this.db);
+    this.schedule = loadSchedule(this.db);
+    this.goalValue = loadGoal(this.db);
+    this.writer = new LedgerWriter(this.db, this.writerConfig());
+    this.cash = new CashBook(this.db, this.settingsValue.currency);
+    this.hub = new LiveHub({
+      db: this.db,
+      writer: this.writer,
+      cash: this.cash,
+      settings: () => this.settingsValue,
+      goal: () => this.goalProgress(),
+      now: this.now,
+    });
+    this.pipeline = new IngestPipeline({
+      db: this.db,
+      writer: this.writer,
+      catalog: () => this.catalogValue,
+      now: this.now,
+      onCommitted: (batch) => this.hub.committed(batch),
+      onRolledBack: () => {
+        this.writer.reloadOpenSessions();
+        this.cash.reload();
+      },
+      ...(options.groupWindowMs !== undefined ? { groupWindowMs: options.groupWindowMs } : {}),
+      log: options.log,
+    });
+    this.handlers = this.makeHandlers();
+    this.timer = setInterval(() => {
+      void this.pipeline.housekeeping(() => {
+        const now = this.now();
+        return [...this.writer.closeIdle(now), ...this.writer.expireStreaks(now)];
+      });
+    }, HOUSEKEEPING_MS);
+    this.timer.unref();
+  }
+
+  /** Settings the writer reads live. */
+  writerConfig(): WriterConfig {
+    return {
+      ratesAt: (time) => ratesAt(this.schedule, time),
+      sessionIdleTimeoutMs: () => this.settingsValue.sessionIdleTimeoutMs,
+      streakTimeoutMs: () => this.settingsValue.streakTimeoutMs,
+    };
+  }
+
+  get settings(): Settings {
+    return this.settingsValue;
+  }
+
+  /** The sink sources deliver into: the same pipeline as /ingest. */
+  readonly sink: EventSink = {
+    submit: (raw, meta) => this.pipeline.submit(raw, meta),
+    catalog: (gifts: readonly CatalogGift[]) => {
+      this.catalogValue = mergeCatalogs(bundledCatalog, gifts);
+    },
+    connection: (event) => {
+      void this.pipeline.connection(event);
+    },
+  };
+
+  /** Attaches the source manager once it is loaded. */
+  attachSources(manager: SourceManager): void {
+    this.sources = manager;
+    this.sourceHealthOff = manager.onHealth((h: SourceHealth) => this.hub.source(h));
+    for (const h of manager.list()) this.hub.source(h);
+  }
+
+  /** Runs one command with validated input; throws ApiFailure on refusal. */
+  async call<K extends CommandName>(name: K, params: unknown): Promise<ResultOf<K>> {
+    const schema = COMMAND_SCHEMAS[name];
+    if (!schema) throw new ApiFailure('not_found', `Unknown command ${String(name)}.`);
+    const parsed = schema.safeParse(params ?? {});
+    if (!parsed.success) throw new ApiFailure('invalid_request', describeZodError(parsed.error));
+    const handler = this.handlers[name] as (p: unknown) => ResultOf<K> | Promise<ResultOf<K>>;
+    return await handler(parsed.data);
+  }
+
+  /** Submits raw events as a push client would. */
+  submit(
+    raw: readonly unknown[],
+    meta: { source: string; origin: EventOrigin },
+  ): Promise<IngestReply[]> {
+    return this.pipeline.submit(raw, meta);
+  }
+
+  /** Every broadcast live message. */
+  onLive(listener: (message: LiveMessage) => void): () => void {
+    return this.hub.subscribe(listener);
+  }
+
+  /** Regenerates the derived tables from the raw log. */
+  rebuild(): { records: number } {
+    this.pipeline.flush();
+    const result = rebuildDerived(this.db, this.writerConfig(), this.now());
+    this.writer.reloadOpenSessions();
+    this.cash.reload();
+    this.hub.resync();
+    return result;
+  }
+
+  /** Commits what is in flight, stops sources and closes the database. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.sourceHealthOff?.();
+    if (this.sources) {
+      try {
+        await this.sources.stopAll();
+      } catch (error) {
+        this.options.log(`sources: stopping failed: ${String(error)}`);
+      }
+    }
+    this.pipeline.close();
+    if (this.db.open) {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    }
+  }
+
+  private readContext(): ReadContext {
+    return { db: this.db, cash: this.cash, currency: this.settingsValue.currency, now: this.now() };
+  }
+
+  private goalProgress(): GoalProgress | null {
+    return currentGoalProgress({
+      db: this.db,
+      cash: this.cash,
+      currency: this.settingsValue.currency,
+      currentRates: ratesAt(this.schedule, this.now()),
+      goal: this.goalValue,
+      withdrawals: this.goalValue ? listWithdrawals(this.db) : [],
+      now: this.now(),
+    });
+  }
+
+  private currentSession(): CurrentSession {
+    const id = this.writer.openSessionId(false) ?? this.writer.openSessionId(true);
+    const row = id === null ? undefined : getSessionRow(this.db, id);
+    if (!row) throw new ApiFailure('no_session', 'No LIVE session is open.');
+    return currentSessionOf(this.readContext(), row);
+  }
+
+  private requireSources(): SourceManager {
+    if (!this.sources) {
+      throw new ApiFailure(
+        'conflict',
+        'The sources (simulator, TikTok, TikFinity) are not available in this build.',
+      );
+    }
+    return this.sources;
+  }
+
+  private makeHandlers(): Handlers {
+    return {
+      'health.get': () => ({ ok: true, version: this.options.version }),
+      'live.snapshot': () => this.hub.snapshot(),
+      'sessions.list': (p) => listSessions(this.readContext(), p),
+      'sessions.current': () => this.currentSession(),
+      'sessions.get': (p) => {
+        const row = getSessionRow(this.db, Number(p.id));
+        if (!row) throw new ApiFailure('not_found', `There is no session ${p.id}.`);
+        return sessionDetail(this.readContext(), row);
+      },
+      'sessions.start': async () => {
+        await this.pipeline.submit([{ type: 'session', action: 'start' }], {
+          source: 'api',
+          origin: 'live',
+        });
+        return this.currentSession();
+      },
+      'sessions.end': async () => {
+        const id = this.writer.openSessionId(false);
+        if (id === null) throw new ApiFailure('no_session', 'No LIVE session is open.');
+        await this.pipeline.submit([{ type: 'session', action: 'end' }], {
+          source: 'api',
+          origin: 'live',
+        });
+        const row = getSessionRow(this.db, id);
+        if (!row) throw new ApiFailure('not_found', `There is no session ${id}.`);
+        return sessionSummary(this.readContext(), row);
+      },
+      'summary.get': (p) => rangeSummary(this.readContext(), p.from, p.to),
+      'gifters.top': (p) => {
+        const limit = p.limit ?? 10;
+        if (p.period === 'session') {
+          const id = this.hub.shownSessionId();
+          return id === null ? [] : sessionGifters(this.db, id, limit);
+        }
+        return periodGifters(this.db, p.period, p.at ?? this.now(), limit);
+      },
+      'gifters.get': (p) => {
+        const profile = gifterProfile(this.db, p.userId);
+        if (!profile) throw new ApiFailure('not_found', 'No gifts from this viewer are recorded.');
+        return profile;
+      },
+      'settings.get': () => this.settingsValue,
+      'settings.update': async (p) => {
+        const next = mergeSettings(this.settingsValue, p);
+        const currencyChanged =
+          JSON.stringify(next.currency) !== JSON.stringify(this.settingsValue.currency);
+        saveSettings(this.db, next);
+        this.settingsValue = next;
+        if (currencyChanged) {
+          this.cash.reload(next.currency);
+          this.hub.resync();
+        }
+        if (this.sources) await this.sources.configure(next);
+        return next;
+      },
+      'rates.list': () => this.schedule.map(ratesToDto),
+      'rates.add': (p) => {
+        const parsed = ratesFromDto(p);
+        if (!parsed.ok) throw new ApiFailure(parsed.error.code, parsed.error.message);
+        this.pipeline.flush();
+        this.db.transaction(() => addRates(this.db, parsed.value, this.schedule))();
+        this.schedule = loadSchedule(this.db);
+        this.cash.reload();
+        this.hub.resync();
+        return this.schedule.map(ratesToDto);
+      },
+      'goal.get': () => this.goalValue,
+      'goal.set': (p) => {
+        const goal: Goal = { ...p, id: randomUUID(), createdAt: this.now() };
+        saveGoal(this.db, goal);
+        this.goalValue = goal;
+        this.hub.refreshGoal();
+        return goal;
+      },
+      'withdrawals.list': () => listWithdrawals(this.db),
+      'withdrawals.add': (p) => {
+        const w = { ...p, id: randomUUID() };
+        addWithdrawal(this.db, w);
+        this.hub.refreshGoal();
+        return w;
+      },
+      'withdrawals.delete': (p) => {
+        if (!deleteWithdrawal(this.db, p.id)) {
+          throw new ApiFailure('not_found', 'There is no withdrawal with this id.');
+        }
+        this.hub.refreshGoal();
+        return { deleted: true };
+      },
+      'payout.status': () =>
+        payoutStatus({
+          db: this.db,
+          cash: this.cash,
+          currency: this.settingsValue.currency,
+          currentRates: ratesAt(this.schedule, this.now()),
+          goal: this.goalValue,
+          withdrawals: listWithdrawals(this.db),
+          now: this.now(),
+        }),
+      'sources.list': () => this.sources?.list() ?? [],
+      'simulator.start': (p) => {
+        this.requireSources().startSimulator({
+          ...(p.rate !== undefined ? { rate: p.rate } : {}),
+          ...(p.storm !== undefined ? { storm: p.storm } : {}),
+        });
+        return { running: true };
+      },
+      'simulator.stop': () => {
+        this.requireSources().stopSimulator();
+        return { running: false };
+      },
+      'overlay.info': () => this.options.overlayInfo(),
+      'overlay.testAlert': async (p) => {
+        const giftId = p.giftId ?? 5655;
+        const known = this.catalogValue.get(giftId);
+        const replies = await this.pipeline.submit(
+          [
+            {
+              type: 'gift',
+              id: `test-${randomUUID()}`,
+              origin: 'test',
+              user: { id: '0', handle: 'gemlight', name: p.name ?? 'Test alert' },
+              gift: {
+                id: giftId,
+                coins: known?.coins ?? 1,
+                ...(known ? {} : { name: 'Test gift' }),
+              },
+              count: p.count ?? 1,
+            },
+          ],
+          { source: 'api', origin: 'test' },
+        );
+        const reply = replies[0];
+        if (reply?.type === 'error') throw new ApiFailure(reply.code, reply.message);
+        return { sent: true };
+      },
+      'backup.now': () => backupNow(this.db, this.backupDir, this.now()),
+      'backup.list': () => listBackups(this.backupDir),
+      'backup.restore': async (p) => {
+        if (!isBackupName(p.file)) {
+          throw new ApiFailure('invalid_request', 'Name a backup file from backup.list.');
+        }
+        if (!listBackups(this.backupDir).some((b) => b.file === p.file)) {
+          throw new ApiFailure('not_found', 'There is no backup with this name.');
+        }
+        this.pipeline.flush();
+        // Keep what is being replaced, in case the restore was a mistake.
+        await backupNow(this.db, this.backupDir, this.now(), 'pre-restore');
+        try {
+          restoreInto(this.db, join(this.backupDir, p.file));
+        } catch (error) {
+          if (error instanceof RestoreError) throw new ApiFailure('conflict', error.message);
+          throw error;
+        }
+        this.settingsValue = loadSettings(this.db);
+        this.schedule = loadSchedule(this.db);
+        this.goalValue = loadGoal(this.db);
+        this.writer.reloadOpenSessions();
+        this.cash.reload(this.settingsValue.currency);
+        this.hub.resync();
+        return { restored: true };
+      },
+      'app.info': () => this.options.appInfo(),
+    };
+  }
+}

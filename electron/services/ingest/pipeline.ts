@@ -1,0 +1,290 @@
+import { randomUUID } from 'node:crypto';
+import type { IngestReply } from '../../../shared/api';
+import type { GiftCatalog } from '../../../shared/catalog';
+import type { EventOrigin, LiveEvent } from '../../../shared/events';
+import { normalizeEvent } from '../../../shared/normalize';
+import type { LedgerDb } from '../ledger/db';
+import type { ConnectionRecord, LedgerEffect, LedgerRecord, LedgerWriter } from '../ledger/writer';
+
+/** Most events one frame may carry. */
+export const MAX_EVENTS_PER_FRAME = 500;
+
+/** Where a batch of events came from. */
+export interface SubmitMeta {
+  source: string;
+  origin: EventOrigin;
+}
+
+interface PendingRecord {
+  record: LedgerRecord;
+  raw: string;
+  source: string;
+  receivedAt: number;
+  /** Set once the batch is committed (or failed). */
+  reply?: IngestReply;
+}
+
+interface Job {
+  records: PendingRecord[];
+  /** Replies known before the commit (refused events) keep their place by index. */
+  replies: (IngestReply | null)[];
+  slots: number[];
+  resolve: (replies: IngestReply[]) => void;
+}
+
+/** What a committed batch changed, in commit order. */
+export interface CommittedBatch {
+  effects: LedgerEffect[];
+  /** Test alerts: shown, never stored. */
+  testEvents: LiveEvent[];
+}
+
+/** Options of the ingest pipeline. */
+export interface PipelineOptions {
+  db: LedgerDb;
+  writer: LedgerWriter;
+  catalog: () => GiftCatalog;
+  now: () => number;
+  /** Called after each COMMIT, before the acks go out. */
+  onCommitted: (batch: CommittedBatch) => void;
+  /** Called after a failed transaction so in-memory caches re-read the database. */
+  onRolledBack: () => void;
+  /** How long the first event of a batch waits for company (default 2 ms). */
+  groupWindowMs?: number;
+  /** A batch is flushed at once when it reaches this many records (default 2000). */
+  maxBatch?: number;
+  log?: (line: string) => void;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The id a client gave an event, when one can be read, for error replies. */
+export function clientIdOf(raw: unknown): string | null {
+  if (!isObject(raw)) return null;
+  const data = isObject(raw.data) ? raw.data : undefined;
+  const common = isObject(raw.common) ? raw.common : undefined;
+  for (const v of [raw.id, raw.msgId, common?.msgId, data?.msgId]) {
+    if (typeof v === 'string' && v.length > 0 && v.length <= 128) return v;
+    if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+  }
+  return null;
+}
+
+function storageCode(error: unknown): 'storage_full' | 'internal' {
+  const code = isObject(error) ? error.code : undefined;
+  return code === 'SQLITE_FULL' ? 'storage_full' : 'internal';
+}
+
+/**
+ * The ingest pipeline: normalizes raw events, groups what arrives within a few milliseconds into
+ * one transaction, and answers each event only after that transaction has committed.
+ */
+export class IngestPipeline {
+  private queue: Job[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private pendingCount = 0;
+  private extraWork: (() => LedgerEffect[])[] = [];
+  private closed = false;
+
+  constructor(private readonly options: PipelineOptions) {}
+
+  /** Normalizes and commits events; one reply per event, in order, after the commit. */
+  submit(raw: readonly unknown[], meta: SubmitMeta): Promise<IngestReply[]> {
+    const now = this.options.now();
+    const catalog = this.options.catalog();
+    const job: Job = { records: [], replies: [], slots: [], resolve: () => undefined };
+    for (const item of raw) {
+      if (this.closed) {
+        job.replies.push({
+          type: 'error',
+          id: clientIdOf(item),
+          code: 'internal',
+          message: 'Gemlight is shutting down; send the event again after it restarts.',
+        });
+        continue;
+      }
+      const result = normalizeEvent(item, {
+        now,
+        catalog,
+        origin: meta.origin,
+        makeId: () => `gl-${randomUUID()}`,
+      });
+      if (!result.ok) {
+        job.replies.push({
+          type: 'error',
+          id: clientIdOf(item),
+          code: result.error.code,
+          message: result.error.message,
+        });
+        continue;
+      }
+      if (result.value.kind === 'ignored') {
+        job.replies.push({
+          type: 'ack',
+          id: clientIdOf(item) ?? '',
+          duplicate: false,
+          ignored: true,
+        });
+        continue;
+      }
+      job.slots.push(job.replies.length);
+      job.replies.push(null);
+      job.records.push({
+        record: result.value.event,
+        raw: JSON.stringify(item),
+        source: meta.source,
+        receivedAt: now,
+      });
+    }
+    return this.enqueue(job);
+  }
+
+  /** Logs a source's connection change through the same ordered, durable path. */
+  connection(event: {
+    source: string;
+    state: 'connected' | 'disconnected';
+    time: number;
+    origin?: EventOrigin;
+  }): Promise<void> {
+    const record: ConnectionRecord = {
+      type: 'connection',
+      id: `gl-${randomUUID()}`,
+      source: event.source,
+      state: event.state,
+      time: event.time,
+      origin: event.origin ?? 'live',
+    };
+    const job: Job = { records: [], replies: [null], slots: [0], resolve: () => undefined };
+    job.records.push({
+      record,
+      raw: JSON.stringify(event),
+      source: event.source,
+      receivedAt: this.options.now(),
+    });
+    return this.enqueue(job).then(() => undefined);
+  }
+
+  /** Runs housekeeping (idle sessions, stale streaks) inside the next transaction. */
+  housekeeping(work: () => LedgerEffect[]): Promise<void> {
+    this.extraWork.push(work);
+    return this.enqueue({ records: [], replies: [], slots: [], resolve: () => undefined }).then(
+      () => undefined,
+    );
+  }
+
+  private enqueue(job: Job): Promise<IngestReply[]> {
+    const done = new Promise<IngestReply[]>((resolve) => {
+      job.resolve = resolve;
+    });
+    if (job.records.length === 0 && this.extraWork.length === 0) {
+      job.resolve(job.replies.filter((r): r is IngestReply => r !== null));
+      return done;
+    }
+    this.queue.push(job);
+    this.pendingCount += job.records.length;
+    if (this.pendingCount >= (this.options.maxBatch ?? 2000)) {
+      this.flush();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), this.options.groupWindowMs ?? 2);
+    }
+    return done;
+  }
+
+  /** Commits everything queued now (synchronously) and sends the replies. */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const jobs = this.queue;
+    const work = this.extraWork;
+    this.queue = [];
+    this.extraWork = [];
+    this.pendingCount = 0;
+    if (jobs.length === 0 && work.length === 0) return;
+    const { db } = this.options;
+    const batch: CommittedBatch = { effects: [], testEvents: [] };
+    try {
+      db.transaction(() => {
+        for (const w of work) batch.effects.push(...w());
+        for (const job of jobs) {
+          for (const p of job.records) {
+            p.reply = this.applyOne(p, batch);
+          }
+        }
+      })();
+    } catch (error) {
+      // The whole transaction rolled back: nothing of it is stored, say so to every sender.
+      const code = storageCode(error);
+      this.options.log?.(`ledger: commit failed (${code}): ${String(error)}`);
+      for (const job of jobs) {
+        for (const p of job.records) {
+          p.reply = {
+            type: 'error',
+            id: p.record.id,
+            code,
+            message:
+              code === 'storage_full'
+                ? 'The disk is full; the event was not stored.'
+                : 'The event could not be stored.',
+          };
+        }
+      }
+      this.options.onRolledBack();
+      batch.effects = [];
+      batch.testEvents = [];
+    }
+    if (batch.effects.length > 0 || batch.testEvents.length > 0) {
+      try {
+        this.options.onCommitted(batch);
+      } catch (error) {
+        this.options.log?.(`live: broadcasting a commit failed: ${String(error)}`);
+      }
+    }
+    for (const job of jobs) {
+      job.records.forEach((p, i) => {
+        const slot = job.slots[i];
+        if (slot !== undefined) job.replies[slot] = p.reply ?? null;
+      });
+      job.resolve(job.replies.filter((r): r is IngestReply => r !== null));
+    }
+  }
+
+  private applyOne(p: PendingRecord, batch: CommittedBatch): IngestReply {
+    const { record } = p;
+    if (record.origin === 'test') {
+      if (record.type === 'gift') batch.testEvents.push(record);
+      return { type: 'ack', id: record.id, duplicate: false, ignored: true };
+    }
+    try {
+      // A savepoint per record: a record that fails is refused alone, the batch goes on.
+      const effects = this.options.db.transaction(() =>
+        this.options.writer.append(record, {
+          source: p.source,
+          receivedAt: p.receivedAt,
+          raw: p.raw,
+        }),
+      )();
+      if (effects === null) return { type: 'ack', id: record.id, duplicate: true };
+      batch.effects.push(...effects);
+      return { type: 'ack', id: record.id, duplicate: false };
+    } catch (error) {
+      if (storageCode(error) === 'storage_full') throw error;
+      this.options.log?.(`ledger: event ${record.id} refused: ${String(error)}`);
+      this.options.writer.reloadOpenSessions();
+      return {
+        type: 'error',
+        id: record.id,
+        code: 'internal',
+        message: 'The event could not be stored.',
+      };
+    }
+  }
+
+  /** Commits what is queued and refuses anything submitted afterwards. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+}

@@ -1,0 +1,86 @@
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, basename } from 'node:path';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
+
+/** An open ledger database handle. */
+export type LedgerDb = Database.Database;
+
+/** Raised when the file was written by a newer Gemlight: we must not touch it. */
+export class LedgerTooNewError extends Error {
+  constructor(
+    readonly fileVersion: number,
+    readonly appVersion: number,
+  ) {
+    super(
+      `The ledger database has schema version ${fileVersion}, but this Gemlight only knows up to ` +
+        `version ${appVersion}. It was written by a newer Gemlight; update Gemlight instead of ` +
+        `opening it with this one (the file was left untouched).`,
+    );
+    this.name = 'LedgerTooNewError';
+  }
+}
+
+/** Options for opening a ledger file. */
+export interface OpenLedgerOptions {
+  /** Path of a better-sqlite3 native binding built for this runtime (Electron's own). */
+  nativeBinding?: string;
+  /** Where the pre-migration copy goes (default: a `backups` folder beside the file). */
+  backupDir?: string;
+  /** Clock for backup file names (tests). */
+  now?: () => number;
+}
+
+/**
+ * Opens (creating when absent) the ledger at `file`: WAL, synchronous=FULL, foreign keys, and
+ * every pending migration, each in its own transaction. An existing file is copied before it is
+ * migrated; a file from a newer schema is refused.
+ */
+export function openLedger(file: string, options: OpenLedgerOptions = {}): LedgerDb {
+  const existed = file !== ':memory:' && existsSync(file);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(
+    file,
+    options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
+  );
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) throw new LedgerTooNewError(version, SCHEMA_VERSION);
+    if (version < SCHEMA_VERSION && existed && version > 0) {
+      backupBeforeMigrating(db, file, version, options);
+    }
+    for (const m of MIGRATIONS) {
+      if (m.version <= version) continue;
+      db.transaction(() => {
+        db.exec(m.sql);
+        db.pragma(`user_version = ${m.version}`);
+      })();
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function backupBeforeMigrating(
+  db: LedgerDb,
+  file: string,
+  version: number,
+  options: OpenLedgerOptions,
+): void {
+  const dir = options.backupDir ?? join(dirname(file), 'backups');
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date(options.now?.() ?? Date.now()).toISOString().replace(/[:.]/g, '-');
+  // Fold the WAL into the main file first so the plain copy is complete.
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  copyFileSync(file, join(dir, `${basename(file)}.v${version}.${stamp}.pre-migration`));
+}
+
+/** The schema version of an open ledger. */
+export const schemaVersion = (db: LedgerDb): number =>
+  db.pragma('user_version', { simple: true }) as number;
