@@ -6,7 +6,7 @@
 /**
  * The policy: scripts only from the app itself; live data over the app's own WebSocket; gift and
  * avatar pictures from https hosts; styles may be inline because React and uPlot set style
- * attributes. No plugins, frames, base tag or form posts.
+ * attributes; frames only from the app (overlay previews). No plugins, base tag or form posts.
  */
 export function contentSecurityPolicy(appOrigin: string): string {
   const ws = appOrigin.replace(/^http/, 'ws');
@@ -19,11 +19,13 @@ export function contentSecurityPolicy(appOrigin: string): string {
     `connect-src 'self' ${ws}`,
     "media-src 'self' data:",
     "object-src 'none'",
-    "frame-src 'none'",
+    // The dashboard previews the overlay pages (same origin) in frames.
+    "frame-src 'self'",
     "worker-src 'self'",
     "base-uri 'none'",
     "form-action 'none'",
-    "frame-ancestors 'none'",
+    // Only the app's own pages may frame its pages (the overlay previews).
+    "frame-ancestors 'self'",
   ].join('; ');
 }
 

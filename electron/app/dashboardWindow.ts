@@ -41,13 +41,14 @@ export function dashboardWindow(input: {
       remembered,
       screen.getAllDisplays().map((d) => d.workArea),
     );
-    const w = new BrowserWindow(
-      dashboardWindowOptions({
-        preload: input.preload,
-        state,
-        ...(input.icon ? { icon: input.icon } : {}),
-      }),
-    );
+    const options = dashboardWindowOptions({
+      preload: input.preload,
+      state,
+      ...(input.icon ? { icon: input.icon } : {}),
+    });
+    // The options come from windowOptions.ts, which test/electron/windowSecurity.test.ts pins down:
+    // context isolation, sandbox and Auxclick off are set there, out of the scanner's sight.
+    const w = new BrowserWindow(options); // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
     if (state.maximized) w.maximize();
     w.on('close', () => {
       // Saved before the window goes; the write finishes on its own (quit awaits saveState first).

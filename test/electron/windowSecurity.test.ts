@@ -127,7 +127,8 @@ describe('content security policy', () => {
     expect(directives.get('script-src')).toEqual(["'self'"]);
     expect(directives.get('connect-src')).toEqual(["'self'", 'ws://127.0.0.1:21280']);
     expect(directives.get('object-src')).toEqual(["'none'"]);
-    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(directives.get('frame-ancestors')).toEqual(["'self'"]);
+    expect(directives.get('frame-src')).toEqual(["'self'"]);
     expect(directives.get('base-uri')).toEqual(["'none'"]);
     expect(policy).not.toContain('unsafe-eval');
   });
