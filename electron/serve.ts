@@ -5,6 +5,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureWeb } from '../scripts/ensure-web';
 import { DEFAULT_PORT, startGemlight } from './services/app';
 import { LedgerTooNewError } from './services/ledger/db';
 
@@ -74,6 +75,8 @@ async function main(): Promise<void> {
   const log = (line: string): void => {
     process.stderr.write(line + '\n');
   };
+  // Build the dashboard and overlay first when they are missing or stale (a no-op when current).
+  ensureWeb(log);
   let server;
   try {
     server = await startGemlight({

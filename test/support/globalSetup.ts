@@ -1,7 +1,9 @@
+import { ensureWeb } from '../../scripts/ensure-web';
+
 /**
- * Runs once before the suite. Web bundles (dashboard and overlay) are built here when a test
- * needs them, so that browser tests always see the current sources.
+ * Runs once before the suite. Web bundles (dashboard and overlay) are built here when missing or
+ * older than their sources, so that browser and server tests always see the current pages.
  */
 export default function setup(): void {
-  // Filled in as suites that need built assets arrive.
+  ensureWeb((line) => process.stderr.write(`[globalSetup] ${line}\n`));
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
@@ -44,6 +44,8 @@ export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledge
     options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
   );
   try {
+    // Viewer data and earnings are the creator's business only.
+    if (!existed && file !== ':memory:') chmodSync(file, 0o600);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
