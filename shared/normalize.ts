@@ -67,7 +67,7 @@ const cleanUrl = (url: string | undefined): string | undefined =>
  * Ids are machine ids: no control characters. Streak keys join ids with the unit separator, so an
  * id containing one could make one sender's streak pose as another's.
  */
-const ID_TEXT = /^[^\u0000-\u001f\u007f]+$/;
+const ID_TEXT = /^\P{Cc}+$/u;
 const idString = z.string().min(1).max(MAX_ID_LENGTH).regex(ID_TEXT);
 const text = z.string().max(100_000);
 const url = z.string().max(MAX_URL_LENGTH);

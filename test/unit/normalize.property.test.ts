@@ -142,7 +142,7 @@ function mutate(value: unknown, path: Path, replacement: unknown): unknown {
   if (path.length === 0) return replacement;
   const [head, ...rest] = path;
   if (Array.isArray(value)) {
-    const copy: unknown[] = [...value];
+    const copy: unknown[] = [...(value as unknown[])];
     copy[Number(head)] = mutate(copy[Number(head)], rest, replacement);
     return copy;
   }

@@ -157,11 +157,11 @@ describe('canonical events', () => {
   });
 
   const invalid: [string, Record<string, unknown>][] = [
-    ['a numeric id', canonicalGift({ id: 7270201542891817761 })],
+    ['a numeric id', canonicalGift({ id: Number(ROSE.msgId) })],
     ['an empty id', canonicalGift({ id: '' })],
     ['an absurdly long id', canonicalGift({ id: 'x'.repeat(MAX_ID_LENGTH + 1) })],
     ['no user', canonicalGift({ user: undefined })],
-    ['a numeric user id', canonicalGift({ user: { id: 6809568862012081157 } })],
+    ['a numeric user id', canonicalGift({ user: { id: Number(ROSE.userId) } })],
     ['a gift id as a string', canonicalGift({ gift: { id: '5655' } })],
     ['a negative gift id', canonicalGift({ gift: { id: -1 } })],
     ['a fractional gift id', canonicalGift({ gift: { id: 1.5 } })],
@@ -397,12 +397,12 @@ describe('TikTok-Live-Connector shapes', () => {
     ['an empty message id', v2Gift({ common: { msgId: '', createTime: '1692725773880' } })],
     [
       'a message id number beyond 2^53 (already rounded by JSON)',
-      v1Gift({ msgId: 7270201542891817761 }),
+      v1Gift({ msgId: Number(ROSE.msgId) }),
     ],
     ['a message id number with 300 digits', v1Gift({ msgId: 1e300 })],
     ['a negative message id', v1Gift({ msgId: -5 })],
     ['a fractional message id', v1Gift({ msgId: 1.5 })],
-    ['a user id number beyond 2^53', v1Gift({ userId: 6809568862012081157 })],
+    ['a user id number beyond 2^53', v1Gift({ userId: Number(ROSE.userId) })],
     ['an over-long message id', v1Gift({ msgId: '9'.repeat(MAX_ID_LENGTH + 1) })],
     ['a user id with a control character', v1Gift({ userId: '6809\u001f5655' })],
     ['no user id', v1Gift({ userId: undefined })],
