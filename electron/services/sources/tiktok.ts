@@ -270,6 +270,10 @@ export class TikTokSource implements Source {
       this.health_.setState('error', TIKTOK_NODE_MESSAGE);
       return Promise.resolve();
     }
+    if (this.username === '') {
+      this.health_.setState('error', 'Enter your TikTok @username in Settings to connect.');
+      return Promise.resolve();
+    }
     if (!/^[A-Za-z0-9._]{1,64}$/.test(this.username)) {
       this.health_.setState('error', `"${this.username.slice(0, 64)}" is not a TikTok username.`);
       return Promise.resolve();
