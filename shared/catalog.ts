@@ -92,7 +92,7 @@ export function parseTikTokCatalog(input: unknown): Result<CatalogGift[]> {
       : undefined;
     gifts.push({
       id,
-      name: name.trim(),
+      name: name.trim() || `Gift ${id}`,
       coins,
       streakable: raw.type === 1,
       ...(image ? { image } : {}),

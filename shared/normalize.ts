@@ -164,7 +164,7 @@ function priceGift(
       `Gift ${input.id} is not in the catalog and the event gives no coin price.`,
     );
   }
-  const image = cleanUrl(input.image) ?? known?.image;
+  const image = cleanUrl(input.image) ?? cleanUrl(known?.image);
   return ok({
     id: input.id,
     name: clampText(input.name ?? known?.name ?? `Gift ${input.id}`),
@@ -392,7 +392,7 @@ function pickV3(d: Rec): ConnectorGift {
     repeatEnd: d.repeatEnd,
     groupId: d.groupId,
     userId: firstSet(user.idStr, user.id),
-    handle: firstSet(user.displayId, user.uniqueId),
+    handle: user.displayId || user.uniqueId,
     nickname: user.nickname,
     avatar: firstUrl(rec(user.avatarThumb).urlList),
     giftName: gift.name,
@@ -421,10 +421,14 @@ function fromConnectorGift(
   if (g.coins !== undefined && g.coins !== null) {
     coins = readInt(g.coins);
     if (coins === undefined || coins > MAX_COINS) return bad('coin price');
+    // No real gift is free (none in TikTok's gift lists costs 0): a 0 here is the protobuf
+    // default of a field TikTok left out, so the catalog decides, as for a missing price.
+    if (coins === 0) coins = undefined;
   }
   const time = readTime(g.time, ctx.now);
   if (time === 'bad') return bad('time');
-  const giftType = readInt(g.giftType);
+  // Type 0 does not exist either (1 = streakable, 2 and 4 are not); it is a protobuf default.
+  const giftType = readInt(g.giftType) || undefined;
   const end = g.repeatEnd === undefined ? undefined : readBool(g.repeatEnd);
   if (g.repeatEnd !== undefined && end === undefined) return bad('repeatEnd');
   const name = readStr(g.giftName);

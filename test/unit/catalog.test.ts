@@ -76,6 +76,7 @@ describe('parseTikTokCatalog', () => {
       },
       { id: 7, name: 'X', diamondCount: 3, image: { url: ['https://a/x'] } },
       { id: 8, name: 'Y', diamondCount: 3, image: 'https://not-an-object' },
+      { id: 9, name: '   ', diamondCount: 3 },
     ]);
     expect(r).toEqual({
       ok: true,
@@ -83,6 +84,7 @@ describe('parseTikTokCatalog', () => {
         { id: 6369, name: 'Lion', coins: 29999, streakable: false, image: 'https://a/l' },
         { id: 7, name: 'X', coins: 3, streakable: false, image: 'https://a/x' },
         { id: 8, name: 'Y', coins: 3, streakable: false },
+        { id: 9, name: 'Gift 9', coins: 3, streakable: false },
       ],
     });
   });

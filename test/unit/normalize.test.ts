@@ -373,6 +373,27 @@ describe('TikTok-Live-Connector shapes', () => {
     });
   });
 
+  it('a price or type of 0 is a protobuf default: the catalog decides', () => {
+    const e = expectGift(
+      normalizeEvent(v3Gift({ gift: { id: '5655', name: 'Rose', type: 0, diamondCount: 0 } }), ctx),
+    );
+    expect(e.gift).toMatchObject({ coins: 1, streakable: true });
+    expect(codeOf(v3Gift({ giftId: '424242', gift: { type: 1, diamondCount: 0 } }))).toBe(
+      'unknown_gift',
+    );
+    expect(codeOf(v1Gift({ giftId: 424242, diamondCount: '0' }))).toBe('unknown_gift');
+  });
+
+  it('a catalog image that is not an http(s) URL is dropped', () => {
+    const catalog = mergeCatalogs(bundledCatalog, [
+      { id: 2, name: 'Bad', coins: 1, streakable: false, image: 'javascript:alert(1)' },
+    ]);
+    const e = expectGift(
+      normalizeEvent(v1Gift({ giftId: 2, giftPictureUrl: undefined }), withCatalog(catalog)),
+    );
+    expect(e.gift.image).toBeUndefined();
+  });
+
   it('reads a v3 user whose idStr is empty from user.id', () => {
     const e = expectGift(
       normalizeEvent(
