@@ -1,7 +1,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import Database from 'better-sqlite3';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
+import { MIGRATIONS, type Migration } from './migrations';
 
 /** An open ledger database handle. */
 export type LedgerDb = Database.Database;
@@ -29,6 +29,8 @@ export interface OpenLedgerOptions {
   backupDir?: string;
   /** Clock for backup file names (tests). */
   now?: () => number;
+  /** The migrations to apply (tests pass their own; default: the app's). */
+  migrations?: readonly Migration[];
 }
 
 /**
@@ -50,12 +52,14 @@ export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledge
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    const migrations = options.migrations ?? MIGRATIONS;
+    const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
     const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) throw new LedgerTooNewError(version, SCHEMA_VERSION);
-    if (version < SCHEMA_VERSION && existed && version > 0) {
+    if (version > latest) throw new LedgerTooNewError(version, latest);
+    if (version < latest && existed && version > 0) {
       backupBeforeMigrating(db, file, version, options);
     }
-    for (const m of MIGRATIONS) {
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (m.version <= version) continue;
       db.transaction(() => {
         db.exec(m.sql);
