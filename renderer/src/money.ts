@@ -22,8 +22,12 @@ export function parseMoneyInput(text: string, currency: Currency): number | null
 }
 
 /** Minor units as a plain decimal for an input field ("100.00"). */
-export const minorToInput = (minor: number, currency: Currency): string =>
-  Q.toDecimal(Q.rational(minor, 10n ** BigInt(currency.exponent)), currency.exponent);
+export function minorToInput(minor: number, currency: Currency): string {
+  const digits = String(Math.abs(Math.trunc(minor))).padStart(currency.exponent + 1, '0');
+  const whole = digits.slice(0, digits.length - currency.exponent);
+  const frac = currency.exponent > 0 ? `.${digits.slice(digits.length - currency.exponent)}` : '';
+  return `${minor < 0 ? '-' : ''}${whole}${frac}`;
+}
 
 /** Parses a whole, non-negative number typed by the creator ("12,500" → 12500). */
 export function parseCount(text: string): number | null {

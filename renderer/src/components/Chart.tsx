@@ -27,7 +27,11 @@ interface ChartProps {
   height?: number;
   /** Formats y-axis values. */
   formatY?: (v: number) => string;
+  /** Formats x-axis values (ms since the epoch); default: short local time. */
+  formatX?: (ms: number) => string;
 }
+
+const shortTime = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 
 const cssVar = (el: Element, name: string): string =>
   getComputedStyle(el).getPropertyValue(name).trim() || '#888';
@@ -36,11 +40,21 @@ const cssVar = (el: Element, name: string): string =>
  * A small uPlot chart that follows its container's width and the theme's colors. Bands (data gaps)
  * are painted behind the series, so "observed, with a gap" is visible at a glance.
  */
-export function Chart({ label, x, series, bands = [], height = 220, formatY }: ChartProps) {
+export function Chart({
+  label,
+  x,
+  series,
+  bands = [],
+  height = 220,
+  formatY,
+  formatX,
+}: ChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const bandsRef = useRef(bands);
   bandsRef.current = bands;
+  const formatRef = useRef({ formatX, formatY });
+  formatRef.current = { formatX, formatY };
   const shape = series.map((s) => `${s.label}:${s.kind}:${s.colorVar}`).join('|');
 
   useEffect(() => {
@@ -58,13 +72,24 @@ export function Chart({ label, x, series, bands = [], height = 220, formatY }: C
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true } },
       axes: [
-        { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { show: false } },
+        {
+          stroke: axisColor,
+          grid: { stroke: gridColor, width: 1 },
+          ticks: { show: false },
+          space: 80,
+          values: (_u: uPlot, vals: number[]) =>
+            vals.map((v) =>
+              (formatRef.current.formatX ?? ((ms: number) => shortTime.format(ms)))(v),
+            ),
+        },
         {
           stroke: axisColor,
           grid: { stroke: gridColor, width: 1 },
           ticks: { show: false },
           size: 56,
-          ...(formatY ? { values: (_u: uPlot, vals: number[]) => vals.map(formatY) } : {}),
+          space: 36,
+          values: (_u: uPlot, vals: number[]) =>
+            vals.map((v) => (formatRef.current.formatY ? formatRef.current.formatY(v) : String(v))),
         },
       ],
       series: [
@@ -77,6 +102,7 @@ export function Chart({ label, x, series, bands = [], height = 220, formatY }: C
                 stroke: color,
                 fill: `${color}cc`,
                 width: 0,
+                points: { show: false },
                 ...(bars ? { paths: bars } : {}),
               }
             : { label: s.label, stroke: color, width: 2, points: { show: false } };

@@ -63,7 +63,7 @@ export function LiveView() {
                   kind: 'bars',
                 },
               ]}
-              height={200}
+              height={300}
               formatY={(v) => format.int(v)}
             />
           ) : (
@@ -193,7 +193,7 @@ function SessionNumbers() {
             /{' '}
             {live.goal.goal.kind === 'cash'
               ? format.cash(live.goal.target)
-              : `${format.int(live.goal.target)} 💎`}
+              : `${format.int(live.goal.target)} diamonds`}
           </span>
         </div>
       ) : null}
@@ -284,8 +284,12 @@ function TopGifters() {
         <li key={g.userId}>
           <span className="rank">{i + 1}</span>
           <Avatar name={g.name || g.handle} seed={g.userId} />
-          <a className="rank-name" href={hrefOf({ view: 'gifters', userId: g.userId })}>
-            <ViewerName name={g.name} handle={g.handle} />
+          <a
+            className="rank-name"
+            href={hrefOf({ view: 'gifters', userId: g.userId })}
+            title={g.handle ? `@${g.handle}` : undefined}
+          >
+            <ViewerName name={g.name || (g.handle ? `@${g.handle}` : '')} handle="" />
           </a>
           <span className="rank-bar" aria-hidden="true">
             <span style={{ width: `${Math.max(4, (g.coins / Math.max(1, max)) * 100)}%` }} />

@@ -75,12 +75,14 @@ function Balance({ status: s }: { status: PayoutStatus }) {
       />
       <Stat
         label="Earned (all time)"
-        value={`${format.int(s.earnedDiamonds)} 💎`}
+        value={format.int(s.earnedDiamonds)}
+        hint="diamonds"
         testId="payout-earned"
       />
       <Stat
         label="Withdrawn"
-        value={`${format.int(s.withdrawnDiamonds)} 💎`}
+        value={format.int(s.withdrawnDiamonds)}
+        hint="diamonds"
         testId="payout-withdrawn"
       />
       <Stat
@@ -116,7 +118,9 @@ function GoalCard({ status: s, onSaved }: { status: PayoutStatus; onSaved: () =>
         <div className="goal" data-testid="goal">
           <div className="goal-title">
             <bdi>{progress.goal.label || 'Payout'}</bdi>
-            {progress.reached ? <span className="pill pill-ok">reached</span> : null}
+            {progress.reached && !progress.goal.rollover ? (
+              <span className="pill pill-ok">reached</span>
+            ) : null}
           </div>
           <div className="goal-amounts">
             <span className="goal-current" data-testid="goal-current">
@@ -135,7 +139,7 @@ function GoalCard({ status: s, onSaved }: { status: PayoutStatus; onSaved: () =>
           <div className="goal-foot">
             <span data-testid="goal-percent">{format.percent(progress.fraction)}</span>
             <span data-testid="goal-projected">
-              {progress.reached
+              {progress.reached && !progress.goal.rollover
                 ? 'Reached: you can request a withdrawal.'
                 : s.projectedAt !== null
                   ? `Projected: ${format.date(s.projectedAt)}`
@@ -144,7 +148,9 @@ function GoalCard({ status: s, onSaved }: { status: PayoutStatus; onSaved: () =>
           </div>
           {progress.goal.rollover && progress.completions > 0 ? (
             <p className="muted small">
-              Reached {format.int(progress.completions)} time(s); now counting toward the next one.
+              Reached {format.int(progress.completions)}{' '}
+              {progress.completions === 1 ? 'time' : 'times'}: you can request a withdrawal. The bar
+              now counts toward the next one.
             </p>
           ) : null}
         </div>
@@ -486,7 +492,7 @@ function WithdrawalsCard(props: {
                   Fee
                 </th>
                 <th scope="col" className="num">
-                  Per 1,000 💎
+                  Per 1,000 diamonds
                 </th>
                 <th scope="col">
                   <span className="sr-only">Actions</span>

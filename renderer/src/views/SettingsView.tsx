@@ -125,7 +125,7 @@ function EarningsSettings() {
                     Fixed fee
                   </th>
                   <th scope="col" className="num">
-                    Cash per 1,000 💎
+                    Cash per 1,000 diamonds
                   </th>
                 </tr>
               </thead>
