@@ -24,7 +24,11 @@ export function topGifters(totals: Iterable<GifterTotal>, n: number): GifterTota
   return [...totals].sort(compareGifters).slice(0, Math.max(0, n));
 }
 
-/** Adds coins to a gifter's running total; `time` becomes the moment the new total was reached. */
+/**
+ * Adds coins to a gifter's running total. The total is reached when its last part arrives, so
+ * `reachedAt` is the latest time of any part: a late, out-of-order message must not move it back
+ * and win a tie the gifter did not win.
+ */
 export function addToGifter(
   prev: GifterTotal | undefined,
   gifter: { userId: string; handle: string; name: string; avatar?: string },
@@ -34,7 +38,7 @@ export function addToGifter(
   return {
     ...gifter,
     coins: (prev?.coins ?? 0) + coins,
-    reachedAt: prev && coins === 0 ? prev.reachedAt : time,
+    reachedAt: !prev ? time : coins === 0 ? prev.reachedAt : Math.max(prev.reachedAt, time),
   };
 }
 

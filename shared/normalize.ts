@@ -167,7 +167,8 @@ function priceGift(
   const image = cleanUrl(input.image) ?? cleanUrl(known?.image);
   return ok({
     id: input.id,
-    name: clampText(input.name ?? known?.name ?? `Gift ${input.id}`),
+    // An empty name says nothing: fall back like a missing one.
+    name: clampText(input.name || known?.name || `Gift ${input.id}`),
     coins,
     // A gift nobody describes but that arrives with streak data is a streak: its counts are
     // running counts, and adding them up would count the same gifts again and again.
@@ -498,7 +499,8 @@ const SHAPE_NAMES = {
 function fromTikFinity(name: string, data: Rec, ctx: NormalizeContext): Result<Normalized> {
   const when = readTime(data.createTime ?? data.timestamp, ctx.now);
   const time = when === 'bad' ? ctx.now : when;
-  const msgId = readId(data.msgId) ?? ctx.makeId();
+  // "0" is no id: taken as one, every such like after the first would be a duplicate.
+  const msgId = readId(firstSet(data.msgId)) ?? ctx.makeId();
   const user = (): Viewer => {
     const handle = readStr(data.uniqueId);
     const nickname = readStr(data.nickname);
@@ -512,7 +514,9 @@ function fromTikFinity(name: string, data: Rec, ctx: NormalizeContext): Result<N
   };
   switch (name) {
     case 'gift': {
-      const event = fromConnectorGift(pickV1(data), ctx, 'TikFinity');
+      // TikFinity forwards the v1 flat shape; a bridge forwarding a newer connector's shape works too.
+      const picker = PICKERS[connectorShape(data) ?? 'v1'];
+      const event = fromConnectorGift(picker(data), ctx, 'TikFinity');
       return event.ok ? ok({ kind: 'event', event: event.value }) : event;
     }
     case 'like':

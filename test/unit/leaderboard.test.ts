@@ -68,6 +68,8 @@ describe('gifter totals', () => {
     expect(second).toEqual({ ...who, name: 'New name', coins: 15, reachedAt: 200 });
     // A zero-coin update (a streak re-send) does not move the moment the total was reached.
     expect(addToGifter(second, who, 0, 300).reachedAt).toBe(200);
+    // A late message from before the last one completes the total no earlier than that one.
+    expect(addToGifter(second, who, 5, 150)).toMatchObject({ coins: 20, reachedAt: 200 });
     expect(addToGifter(undefined, { ...who, avatar: 'https://a' }, 0, 7)).toMatchObject({
       avatar: 'https://a',
       coins: 0,

@@ -151,6 +151,11 @@ describe('canonical events', () => {
     expect(e.gift.image).toBeUndefined();
   });
 
+  it('an empty gift name falls back to the catalog name', () => {
+    const e = expectGift(normalizeEvent(canonicalGift({ gift: { id: 6369, name: '' } }), ctx));
+    expect(e.gift.name).toBe('Lion');
+  });
+
   it('uses the handle as the name when no name is given', () => {
     const e = expectGift(normalizeEvent(canonicalGift({ user: { id: 'u', handle: 'abc' } }), ctx));
     expect(e.user).toEqual({ id: 'u', handle: 'abc', name: 'abc' });
@@ -527,6 +532,18 @@ describe('TikFinity events', () => {
       }
     },
   );
+
+  it('reads a newer connector shape forwarded inside a TikFinity frame', () => {
+    expect(expectGift(normalizeEvent(tikfinity('gift', v3Gift()), ctx))).toEqual(roseEvent);
+    expect(expectGift(normalizeEvent(tikfinity('gift', v2Gift()), ctx))).toEqual(roseEvent);
+  });
+
+  it('a like with message id "0" gets an id of its own', () => {
+    const c = makeContext();
+    const a = expectEvent(normalizeEvent(tikfinity('like', { msgId: '0', userId: '1' }), c));
+    const b = expectEvent(normalizeEvent(tikfinity('like', { msgId: '0', userId: '1' }), c));
+    expect(a.id).not.toBe(b.id);
+  });
 
   it('refuses a TikFinity frame without a data object and a bad TikFinity gift', () => {
     expect(codeOf({ event: 'gift' })).toBe('invalid_event');
