@@ -183,7 +183,8 @@ function viewer(u: { id: string; handle?: string; name?: string; avatar?: string
   return {
     id: u.id,
     handle,
-    name: clampText(u.name ?? handle),
+    // Protobuf gives "" for a nickname left out: show the handle then, as for a missing name.
+    name: clampText(u.name || handle),
     ...(avatar ? { avatar } : {}),
   };
 }

@@ -399,6 +399,13 @@ describe('TikTok-Live-Connector shapes', () => {
     expect(e.gift.image).toBeUndefined();
   });
 
+  it('an empty nickname shows the handle', () => {
+    const e = expectGift(
+      normalizeEvent(v3Gift({ user: { idStr: '7', displayId: 'fan', nickname: '' } }), ctx),
+    );
+    expect(e.user).toEqual({ id: '7', handle: 'fan', name: 'fan' });
+  });
+
   it('reads a v3 user whose idStr is empty from user.id', () => {
     const e = expectGift(
       normalizeEvent(
