@@ -197,9 +197,11 @@ export class TikFinitySource implements Source {
       this.health_.setError('TikFinity sent a binary frame; only JSON text frames are read.');
       return;
     }
-    const text = Array.isArray(data)
-      ? Buffer.concat(data).toString('utf8')
-      : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const text = Buffer.isBuffer(data)
+      ? data.toString('utf8')
+      : Array.isArray(data)
+        ? Buffer.concat(data).toString('utf8')
+        : Buffer.from(data).toString('utf8');
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
