@@ -2,11 +2,10 @@
  * `npm run serve`: Gemlight headless under plain Node — the same services the desktop app runs
  * (ledger, ingest, live events, API, dashboard and overlay pages), without Electron.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureWeb } from '../scripts/ensure-web';
 import { DEFAULT_PORT, startGemlight } from './services/app';
+import { defaultDataDir } from './services/config/dataDir';
 import { LedgerTooNewError } from './services/ledger/db';
 
 const USAGE = `Usage: npm run serve -- [options]
@@ -19,19 +18,6 @@ const USAGE = `Usage: npm run serve -- [options]
   --lan               Listen on the local network too (binds 0.0.0.0)
   --rebuild           Regenerate the ledger's derived tables from its raw log, then serve
   --help              Show this help`;
-
-/** The platform's app-data folder for Gemlight: the same one Electron's userData uses. */
-export function defaultDataDir(
-  platform: NodeJS.Platform = process.platform,
-  env: NodeJS.ProcessEnv = process.env,
-  home: string = homedir(),
-): string {
-  if (platform === 'win32') {
-    return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Gemlight');
-  }
-  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Gemlight');
-  return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'Gemlight');
-}
 
 function fail(message: string): never {
   process.stderr.write(`gemlight: ${message}\n`);
