@@ -1,0 +1,154 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { ClientJob, ClientReport } from './ingestClient';
+import type { IngestTarget, TargetReady } from './ingestServer';
+import type { Figure } from './report';
+import { median, quantile, spread, type Spread } from './stats';
+
+/** Benchmark 1: durable ingest throughput against a naive baseline and a bare-ws ceiling. */
+
+const HERE = import.meta.dirname;
+
+/** Sizes of one ingest benchmark run. */
+export interface IngestPlan {
+  runs: number;
+  durationMs: number;
+  /** Events prepared per client run (upper bound of what one run can send). */
+  events: number;
+  naiveEvents: number;
+  window: number;
+  /** Write a CPU profile of each Gemlight server run into this folder. */
+  profileDir?: string;
+}
+
+/** Raw results of benchmark 1. */
+export interface IngestResult {
+  plan: IngestPlan;
+  eventsPerSecond: Record<IngestTarget, number[]>;
+  frameLatencyMs: Record<IngestTarget, Spread>;
+  errors: Record<IngestTarget, number>;
+}
+
+function forkTs(file: string, args: string[], execArgv: string[] = []): ChildProcess {
+  return fork(resolve(HERE, file), args, {
+    execArgv: ['--import', 'tsx', ...execArgv],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+function nextMessage<T>(child: ChildProcess): Promise<T> {
+  return new Promise((res, rej) => {
+    child.once('message', (m) => res(m as T));
+    child.once('exit', (code) => rej(new Error(`child exited with ${code} before answering`)));
+  });
+}
+
+const exited = (child: ChildProcess): Promise<void> =>
+  child.exitCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
+
+async function oneRun(target: IngestTarget, plan: IngestPlan, seed: number): Promise<ClientReport> {
+  const execArgv =
+    plan.profileDir && target === 'gemlight'
+      ? ['--cpu-prof', `--cpu-prof-dir=${plan.profileDir}`]
+      : [];
+  const server = forkTs('ingestServer.ts', [target], execArgv);
+  try {
+    const ready = await nextMessage<TargetReady>(server);
+    const client = forkTs('ingestClient.ts', []);
+    const job: ClientJob = {
+      url: ready.url,
+      token: ready.token,
+      events: target === 'naive' ? plan.naiveEvents : plan.events,
+      durationMs: plan.durationMs,
+      window: plan.window,
+      seed,
+    };
+    client.send(job);
+    const report = await nextMessage<ClientReport>(client);
+    await exited(client);
+    return report;
+  } finally {
+    server.send('stop');
+    await exited(server);
+  }
+}
+
+/** Runs every target `plan.runs` times, interleaved so drifts in machine load hit all alike. */
+export async function runIngest(
+  plan: IngestPlan,
+  log: (line: string) => void,
+): Promise<IngestResult> {
+  const targets: IngestTarget[] = ['ceiling', 'gemlight', 'naive'];
+  const rates: Record<IngestTarget, number[]> = { gemlight: [], naive: [], ceiling: [] };
+  const lat: Record<IngestTarget, number[]> = { gemlight: [], naive: [], ceiling: [] };
+  const errors: Record<IngestTarget, number> = { gemlight: 0, naive: 0, ceiling: 0 };
+  for (let run = 0; run < plan.runs; run++) {
+    for (const target of targets) {
+      const report = await oneRun(target, plan, run + 1);
+      rates[target].push(report.eventsPerSecond);
+      lat[target].push(...report.frameLatencies);
+      errors[target] += report.errors;
+      log(
+        `  ingest run ${run + 1}/${plan.runs} ${target}: ${Math.round(report.eventsPerSecond).toLocaleString('en-US')} events/s ` +
+          `(${report.acked} acked in ${Math.round(report.elapsedMs)} ms${report.errors ? `, ${report.errors} errors: ${report.firstError}` : ''})`,
+      );
+    }
+  }
+  return {
+    plan,
+    eventsPerSecond: rates,
+    frameLatencyMs: {
+      gemlight: spread(lat.gemlight),
+      naive: spread(lat.naive),
+      ceiling: spread(lat.ceiling),
+    },
+    errors,
+  };
+}
+
+/** The table rows of benchmark 1. */
+export function ingestFigures(r: IngestResult): Figure[] {
+  const g = median(r.eventsPerSecond.gemlight);
+  const n = median(r.eventsPerSecond.naive);
+  const c = median(r.eventsPerSecond.ceiling);
+  const runs = `median of ${r.plan.runs} runs`;
+  return [
+    {
+      bench: 1,
+      figure: `durable ingest, events/s acked (${runs}; worst run ${Math.round(quantile(r.eventsPerSecond.gemlight, 0))})`,
+      value: g,
+      unit: 'events/s',
+      target: '≥ 100,000 events/s',
+      met: g >= 100_000 && r.errors.gemlight === 0,
+    },
+    {
+      bench: 1,
+      figure: 'durable ingest vs naive (one transaction per event)',
+      value: g,
+      unit: 'events/s',
+      baseline: { label: 'naive', value: n, unit: 'events/s' },
+      ratio: g / n,
+      target: '≥ 15× naive',
+      met: g / n >= 15,
+    },
+    {
+      bench: 1,
+      figure: 'durable ingest vs ceiling (bare ws, JSON parse + ack)',
+      value: g,
+      unit: 'events/s',
+      baseline: { label: 'ceiling', value: c, unit: 'events/s' },
+      ratio: g / c,
+      target: '≥ 0.5× ceiling',
+      met: g / c >= 0.5,
+    },
+    {
+      bench: 1,
+      figure: `ingest frame ack latency p50 / p99 (window ${r.plan.window} events)`,
+      value: r.frameLatencyMs.gemlight.p99,
+      unit: 'ms p99',
+      baseline: { label: 'p50', value: r.frameLatencyMs.gemlight.p50, unit: 'ms' },
+      target: 'informational',
+      met: null,
+    },
+  ];
+}

@@ -1,0 +1,144 @@
+/**
+ * One ingest target for the throughput benchmark, run in its own process (forked by ingest.ts):
+ *  - gemlight: the real server (group commit, WAL, synchronous=FULL);
+ *  - naive: the same schema, normalizer and ledger writer, one transaction (one fsync) per event;
+ *  - ceiling: a bare `ws` server that parses each frame and acks every event, storing nothing.
+ * It tells its parent `{ url, token }` once listening and stops on the message 'stop'.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type RawData } from 'ws';
+import { bundledCatalog } from '../../shared/catalog';
+import { ratesAt } from '../../shared/earnings';
+import { normalizeEvent } from '../../shared/normalize';
+import type { IngestReply } from '../../shared/api';
+import { startGemlight } from '../../electron/services/app';
+import { loadSettings } from '../../electron/services/config/settings';
+import { loadSchedule } from '../../electron/services/ledger/config';
+import { openLedger } from '../../electron/services/ledger/db';
+import { LedgerWriter } from '../../electron/services/ledger/writer';
+import { clientIdOf } from '../../electron/services/ingest/pipeline';
+
+/** Which server this process runs. */
+export type IngestTarget = 'gemlight' | 'naive' | 'ceiling';
+
+/** What the target tells its parent once it listens. */
+export interface TargetReady {
+  url: string;
+  token: string;
+}
+
+const TOKEN = 'bench-token-0123456789abcdef0123456789abcdef';
+
+const textOf = (data: RawData): string =>
+  Buffer.isBuffer(data)
+    ? data.toString('utf8')
+    : Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : Buffer.from(data).toString('utf8');
+
+async function bareServer(
+  onFrame: (items: unknown[]) => IngestReply[],
+): Promise<{ url: string; close: () => void }> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 1024 * 1024 });
+  await new Promise<void>((r) => wss.once('listening', () => r()));
+  wss.on('connection', (ws) => {
+    ws.on('message', (data) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(textOf(data)) as unknown;
+      } catch {
+        ws.send(JSON.stringify({ type: 'error', id: null, code: 'invalid_json', message: 'bad' }));
+        return;
+      }
+      const items = Array.isArray(parsed) ? (parsed as unknown[]) : [parsed];
+      for (const r of onFrame(items)) ws.send(JSON.stringify(r));
+    });
+  });
+  const { port } = wss.address() as AddressInfo;
+  return { url: `ws://127.0.0.1:${port}/ingest`, close: () => wss.close() };
+}
+
+async function main(): Promise<void> {
+  const target = process.argv[2] as IngestTarget;
+  const dataDir = mkdtempSync(join(tmpdir(), `gemlight-bench-${target}-`));
+  let stop: () => Promise<void>;
+  let ready: TargetReady;
+  if (target === 'gemlight') {
+    const server = await startGemlight({
+      dataDir,
+      port: 0,
+      host: '127.0.0.1',
+      token: TOKEN,
+      withoutSources: true,
+      webRoot: resolve(import.meta.dirname, '../../out/renderer'),
+      // The abuse limit (200 frames/s per connection) is not what this measures.
+      ingestRateLimit: { perSecond: 1_000_000, burst: 1_000_000 },
+      log: () => undefined,
+    });
+    ready = { url: server.urls.ingest, token: TOKEN };
+    stop = () => server.stop();
+  } else if (target === 'naive') {
+    const db = openLedger(join(dataDir, 'gemlight.db'));
+    const settings = loadSettings(db);
+    const schedule = loadSchedule(db);
+    const writer = new LedgerWriter(db, {
+      ratesAt: (time) => ratesAt(schedule, time),
+      sessionIdleTimeoutMs: () => settings.sessionIdleTimeoutMs,
+      streakTimeoutMs: () => settings.streakTimeoutMs,
+    });
+    let serial = 0;
+    const bare = await bareServer((items) =>
+      items.map((item): IngestReply => {
+        const now = Date.now();
+        const result = normalizeEvent(item, {
+          now,
+          catalog: bundledCatalog,
+          origin: 'live',
+          makeId: () => `naive-${++serial}`,
+        });
+        if (!result.ok) {
+          return { type: 'error', id: clientIdOf(item), ...result.error };
+        }
+        if (result.value.kind !== 'event') return { type: 'ack', id: '', duplicate: false };
+        const event = result.value.event;
+        // One transaction, so one WAL fsync, per event: what a straightforward server does.
+        const effects = db.transaction(() =>
+          writer.append(event, { source: 'push', receivedAt: now, raw: JSON.stringify(item) }),
+        )();
+        return { type: 'ack', id: event.id, duplicate: effects === null };
+      }),
+    );
+    ready = { url: bare.url, token: TOKEN };
+    stop = () => {
+      bare.close();
+      db.close();
+      return Promise.resolve();
+    };
+  } else {
+    const bare = await bareServer((items) =>
+      items.map((item): IngestReply => ({
+        type: 'ack',
+        id: clientIdOf(item) ?? '',
+        duplicate: false,
+      })),
+    );
+    ready = { url: bare.url, token: TOKEN };
+    stop = () => {
+      bare.close();
+      return Promise.resolve();
+    };
+  }
+  process.on('message', (message) => {
+    if (message !== 'stop') return;
+    void stop().finally(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    });
+  });
+  process.send?.(ready);
+}
+
+void main();
