@@ -67,7 +67,8 @@ export function ratesAt(schedule: RateSchedule, time: number): Rates {
   let earliest: Rates | undefined;
   for (const r of schedule) {
     if (!earliest || r.effectiveFrom < earliest.effectiveFrom) earliest = r;
-    if (r.effectiveFrom <= time && (!inForce || r.effectiveFrom >= inForce.effectiveFrom)) inForce = r;
+    if (r.effectiveFrom <= time && (!inForce || r.effectiveFrom >= inForce.effectiveFrom))
+      inForce = r;
   }
   return inForce ?? earliest ?? DEFAULT_RATES;
 }
