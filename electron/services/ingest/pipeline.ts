@@ -128,11 +128,25 @@ export class IngestPipeline {
         });
         continue;
       }
+      let rawText: string;
+      try {
+        rawText = JSON.stringify(item);
+      } catch {
+        // JSON.parse accepts nesting that JSON.stringify overflows the stack on; refuse the
+        // event instead of letting the RangeError escape the socket handler and end the process.
+        job.replies.push({
+          type: 'error',
+          id: clientIdOf(item),
+          code: 'invalid_event',
+          message: 'The event is nested too deeply to be stored.',
+        });
+        continue;
+      }
       job.slots.push(job.replies.length);
       job.replies.push(null);
       job.records.push({
         record: result.value.event,
-        raw: JSON.stringify(item),
+        raw: rawText,
         source: meta.source,
         receivedAt: now,
       });
