@@ -1,0 +1,4 @@
+// Loaded with `node --import`: makes `import ... from 'electron'` resolve to the fake below.
+import { register } from 'node:module';
+
+register('./loader.mjs', import.meta.url);

@@ -1,0 +1,266 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IngestReply } from '../../shared/api';
+import { sessionDiamonds, type LiveState } from '../../shared/liveState';
+import { formatDiamonds } from '../../electron/app/trayModel';
+import { apiCall, ingest } from '../support/server';
+
+/*
+ * The shell's wiring without the Electron binary: electron/app/main.ts runs under Node with the real
+ * services, and `electron` resolves to a fake (fakeElectron/electron.mjs) that records windows,
+ * tray and IPC and takes commands over the child-process channel. The Playwright test
+ * (app.e2e.test.ts) covers the same path in real Electron where the binary is installed.
+ */
+
+const root = resolve(import.meta.dirname, '../..');
+
+interface Report {
+  paths: Record<string, string>;
+  sandboxEnabled: boolean;
+  lockRequested: boolean;
+  tray: {
+    icon: string;
+    tooltip: string;
+    hookTitle: string | null;
+    menu: string[];
+    destroyed: boolean;
+  };
+  windows: {
+    webPreferences: Record<string, unknown>;
+    shown: boolean;
+    load: { url: string; status: number; headers: Record<string, string[]> } | null;
+    openDecision: { action: string } | null;
+  }[];
+  notifications: { title: string; body: string }[];
+  clipboard: string;
+  ipcChannels: string[];
+  urls: { ingest: string; dashboard: string; overlay: string; health: string } | null;
+  token: string | null;
+}
+
+let nextId = 1;
+/** Sends a command to the fake Electron in the child and waits for its answer. */
+function ask<T>(child: ChildProcess, command: Record<string, unknown>): Promise<T> {
+  const id = nextId++;
+  return new Promise((done, fail) => {
+    const onMessage = (message: { id: number; value?: T; error?: string }): void => {
+      if (message.id !== id) return;
+      child.off('message', onMessage);
+      if (message.error) fail(new Error(message.error));
+      else done(message.value as T);
+    };
+    child.on('message', onMessage);
+    child.send({ ...command, id });
+  });
+}
+
+async function until<T>(
+  read: () => Promise<T>,
+  accept: (v: T) => boolean,
+  what: string,
+): Promise<T> {
+  let last: T | undefined;
+  for (let i = 0; i < 100; i++) {
+    last = await read();
+    if (accept(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+}
+
+describe('the Electron shell (main.ts) on a fake Electron', () => {
+  let child: ChildProcess;
+  let userData: string;
+  let output = '';
+  let exited: Promise<number | null>;
+
+  beforeAll(async () => {
+    userData = mkdtempSync(join(tmpdir(), 'gemlight-shell-'));
+    child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--import',
+        join(import.meta.dirname, 'fakeElectron', 'register.mjs'),
+        'electron/app/main.ts',
+      ],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          GEMLIGHT_USER_DATA: userData,
+          GEMLIGHT_PORT: '0',
+          GEMLIGHT_TEST_HOOKS: '1',
+        },
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      },
+    );
+    exited = new Promise((done) => child.on('exit', (code) => done(code)));
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString('utf8')));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString('utf8')));
+    await until(
+      () => Promise.resolve(output),
+      (o) => o.includes('[gemlight] Ready:') || o.includes('Could not start'),
+      'the shell to start',
+    );
+    if (!output.includes('[gemlight] Ready:')) throw new Error(output);
+  });
+
+  afterAll(async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(userData, { recursive: true, force: true });
+  });
+
+  it('starts the services in the user-data folder with one sandboxed, guarded window', async () => {
+    const report = await ask<Report>(child, { type: 'report' });
+    expect(report.lockRequested).toBe(true);
+    expect(report.sandboxEnabled).toBe(true);
+    expect(report.paths.userData).toBe(userData);
+    expect(existsSync(join(userData, 'gemlight.db'))).toBe(true);
+    expect(report.windows).toHaveLength(1);
+    const [win] = report.windows;
+    expect(win?.shown).toBe(true);
+    expect(win?.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      preload: join(root, 'electron', 'preload', 'preload.cjs'),
+    });
+    expect(win?.load?.url).toBe(report.urls?.dashboard);
+    const csp = Object.entries(win?.load?.headers ?? {}).find(
+      ([name]) => name.toLowerCase() === 'content-security-policy',
+    )?.[1];
+    expect(csp?.some((policy) => policy.includes("script-src 'self'"))).toBe(true);
+    expect(win?.openDecision).toEqual({ action: 'deny' });
+    expect(report.tray.icon).toBe(join(root, 'build', 'tray', 'tray.png'));
+    expect(report.tray.tooltip).toBe('Gemlight: no LIVE session');
+    expect(report.ipcChannels).toEqual(['gemlight:invoke', 'gemlight:live-subscribe']);
+  });
+
+  it('answers IPC from the app origin only', async () => {
+    const report = await ask<Report>(child, { type: 'report' });
+    const page = report.urls?.dashboard ?? '';
+    expect(
+      await ask(child, {
+        type: 'invoke',
+        url: 'https://evil.example/',
+        raw: { name: 'health.get', params: {} },
+      }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(
+      await ask(child, { type: 'invoke', url: page, raw: { name: 'health.get', params: {} } }),
+    ).toMatchObject({
+      ok: true,
+      value: { ok: true },
+    });
+    expect(
+      await ask(child, {
+        type: 'invoke',
+        url: page,
+        raw: { name: 'sessions.get', params: { id: 7 } },
+      }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request' },
+    });
+    expect(await ask<string[]>(child, { type: 'subscribe', url: page })).toContain('snapshot');
+  });
+
+  it('follows a gift in the tray, notifies a reached goal, copies the overlay URL', async () => {
+    const report = await ask<Report>(child, { type: 'report' });
+    const page = report.urls?.dashboard ?? '';
+    const token = report.token ?? '';
+    const baseUrl = new URL(report.urls?.health ?? '').origin;
+    await ask(child, {
+      type: 'invoke',
+      url: page,
+      raw: {
+        name: 'goal.set',
+        params: { label: 'New mic', kind: 'diamonds', target: 100, rollover: false },
+      },
+    });
+    await ask(child, { type: 'click', label: 'Start session' });
+    await until(
+      () => ask<Report>(child, { type: 'report' }),
+      (r) => r.tray.menu.includes('Session: 0 diamonds'),
+      'the session in the tray menu',
+    );
+    const replies: IngestReply[] = await ingest(report.urls?.ingest ?? '', token, [
+      {
+        type: 'gift',
+        id: 'shell-gift-1',
+        time: Date.now(),
+        user: { id: '7000000000000000002', handle: 'shell_gifter', name: 'Shell Gifter' },
+        gift: { id: 5655, name: 'Rose', coins: 1, streakable: true },
+        count: 250,
+        streak: { id: 'shell-streak-1', end: true },
+      },
+    ]);
+    expect(replies[0]?.type).toBe('ack');
+    const live = await apiCall<LiveState>(baseUrl, token, 'GET', '/api/live');
+    if (!live.body.session) throw new Error('no live session');
+    const diamonds = formatDiamonds(sessionDiamonds(live.body.session));
+    const after = await until(
+      () => ask<Report>(child, { type: 'report' }),
+      (r) => r.tray.tooltip === `Gemlight: ${diamonds} diamonds this session`,
+      'the tray tooltip',
+    );
+    expect(after.tray.hookTitle).toBe(`💎 ${diamonds}`);
+    expect(after.tray.menu[0]).toBe(`Session: ${diamonds} diamonds`);
+    const goal = await until(
+      () => ask<Report>(child, { type: 'report' }),
+      (r) => r.notifications.length > 0,
+      'the goal notification',
+    );
+    expect(goal.notifications).toEqual([
+      { title: 'Goal reached: New mic', body: 'You reached 100 diamonds.' },
+    ]);
+
+    await ask(child, { type: 'click', label: 'Copy overlay URL' });
+    expect((await ask<Report>(child, { type: 'report' })).clipboard).toBe(report.urls?.overlay);
+  });
+
+  it('stays in the tray when the window closes and shuts down cleanly on SIGTERM', async () => {
+    await ask(child, { type: 'close-window' });
+    const still = await ask<Report>(child, { type: 'report' });
+    expect(still.tray.destroyed).toBe(false);
+    // Closing saves the bounds (asynchronously).
+    await until(
+      () => Promise.resolve(existsSync(join(userData, 'window-state.json'))),
+      (saved) => saved,
+      'the window state file',
+    );
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('[gemlight] Shutting down');
+    expect(output).not.toContain('Stopping the services failed');
+    // The last connection closed: SQLite removed its write-ahead log.
+    expect(existsSync(join(userData, 'gemlight.db-wal'))).toBe(false);
+    const state = JSON.parse(readFileSync(join(userData, 'window-state.json'), 'utf8')) as {
+      width: number;
+    };
+    expect(state.width).toBeGreaterThan(0);
+    // The gift was committed before the exit.
+    const db = new Database(join(userData, 'gemlight.db'), { readonly: true });
+    try {
+      const row = db
+        .prepare("SELECT count(*) AS n FROM raw_events WHERE msg_id = 'shell-gift-1'")
+        .get() as { n: number };
+      expect(row.n).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+});
