@@ -186,3 +186,24 @@ describe('source manager', () => {
     ).toEqual(['tikfinity', 'tiktok']);
   });
 });
+
+describe('source manager: replaying frames handed over directly', () => {
+  it('replays a stored session’s raw frames with fresh ids, marked replay', async () => {
+    const { sources, sink } = manager();
+    const replayFrames = sources.replayFrames?.bind(sources);
+    if (!replayFrames) throw new Error('replayFrames is missing');
+    async function* stored(): AsyncGenerator<unknown> {
+      // As if read page by page from the ledger.
+      await Promise.resolve();
+      yield { _at: 0, type: 'follow', id: 'f1', user: { id: '9' } };
+      yield { _at: 5, type: 'like', id: 'l1', user: { id: '9' }, count: 2 };
+    }
+    await replayFrames({ frames: stored(), speed: 20, label: 'session 12' });
+    expect(sink.frames.map((f) => (f.raw as { type: string }).type)).toEqual(['follow', 'like']);
+    expect(sink.frames.every((f) => f.origin === 'replay')).toBe(true);
+    expect(
+      sink.frames.map((f) => (f.raw as { id: string }).id).every((id) => id.startsWith('rp')),
+    ).toBe(true);
+    expect(byId(sources, 'replay')?.label).toBe('Replay session 12 ×20');
+  });
+});

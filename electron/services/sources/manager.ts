@@ -142,6 +142,16 @@ export function createSourceManager(
     }
   }
 
+  async function play(source: ReplaySource, config: string): Promise<void> {
+    await serial(() => add(source, config));
+    try {
+      await source.finished;
+    } finally {
+      // The finished replay stays listed (as stopped) until the next one, so its end is seen.
+      publish(source.health());
+    }
+  }
+
   return {
     configure(settings: Settings): Promise<void> {
       return serial(() => apply(settings));
@@ -163,14 +173,20 @@ export function createSourceManager(
     },
 
     async replay(request: { file: string; speed: number }): Promise<void> {
-      const source = new ReplaySource(sink, { ...request, ...now, ...rate });
-      await serial(() => add(source, JSON.stringify(request)));
-      try {
-        await source.finished;
-      } finally {
-        // The finished replay stays listed (as stopped) until the next one, so its end is seen.
-        publish(source.health());
-      }
+      return play(new ReplaySource(sink, { ...request, ...now, ...rate }), JSON.stringify(request));
+    },
+
+    async replayFrames(request): Promise<void> {
+      return play(
+        new ReplaySource(sink, {
+          frames: request.frames,
+          speed: request.speed,
+          ...(request.label !== undefined ? { label: request.label } : {}),
+          ...now,
+          ...rate,
+        }),
+        'frames',
+      );
     },
 
     list(): SourceHealth[] {

@@ -18,6 +18,8 @@ export const replayRequestSchema = z.strictObject({
 
 /** Longest line read from a recording; longer lines are skipped (the ingest limit). */
 const MAX_LINE_CHARS = 1024 * 1024;
+/** Events queued for the ledger before reading pauses. */
+const BACKPRESSURE_EVENTS = 1000;
 
 type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -120,9 +122,17 @@ export class ReplayPacer {
   }
 }
 
-/** Options of one replay. */
+/** Options of one replay: a recording file, or frames handed over directly. */
 export interface ReplayOptions {
-  file: string;
+  /** An NDJSON recording. */
+  file?: string;
+  /**
+   * Raw events to replay instead of a file (for example a stored session read from the ledger's
+   * raw log), each optionally with `_at`.
+   */
+  frames?: Iterable<unknown> | AsyncIterable<unknown>;
+  /** Shown in the source list for `frames` (default "session"). */
+  label?: string;
   /** 1–20× the recorded pace. */
   speed: number;
   id?: string;
@@ -138,8 +148,12 @@ export interface ReplayOptions {
 export class ReplaySource implements Source {
   readonly id: string;
   readonly kind = 'replay' as const;
-  readonly file: string;
   readonly speed: number;
+  private readonly input:
+    | { kind: 'file'; file: string }
+    | { kind: 'frames'; frames: Iterable<unknown> | AsyncIterable<unknown> };
+  /** How the recording is named in messages. */
+  private readonly name: string;
   /** Resolves when the whole recording has been played and committed. */
   readonly finished: Promise<void>;
   /** Lines played, and lines skipped because they could not be read. */
@@ -153,16 +167,28 @@ export class ReplaySource implements Source {
   private begin: (() => void) | null = null;
 
   constructor(sink: EventSink, options: ReplayOptions) {
-    const parsed = replayRequestSchema.safeParse({ file: options.file, speed: options.speed });
-    if (!parsed.success) {
-      throw new SourceError('invalid_request', 'A replay needs a file and a speed from 1 to 20.');
+    const parsed = replayRequestSchema.safeParse({
+      file: options.file ?? (options.frames ? 'frames' : undefined),
+      speed: options.speed,
+    });
+    if (!parsed.success || (options.file !== undefined && options.frames !== undefined)) {
+      throw new SourceError(
+        'invalid_request',
+        'A replay needs one recording (a file or frames) and a speed from 1 to 20.',
+      );
     }
-    this.file = parsed.data.file;
     this.speed = parsed.data.speed;
+    if (options.frames) {
+      this.input = { kind: 'frames', frames: options.frames };
+      this.name = options.label ?? 'session';
+    } else {
+      this.input = { kind: 'file', file: parsed.data.file };
+      this.name = basename(parsed.data.file);
+    }
     this.id = options.id ?? 'replay';
     this.now = options.now ?? Date.now;
     this.health_ = new SourceHealthTracker(
-      { id: this.id, kind: 'replay', label: `Replay ${basename(this.file)} ×${this.speed}` },
+      { id: this.id, kind: 'replay', label: `Replay ${this.name} ×${this.speed}` },
       { now: this.now, ...(options.rateNotifyMs ? { rateNotifyMs: options.rateNotifyMs } : {}) },
     );
     this.submitter = new OrderedSubmitter(
@@ -206,65 +232,78 @@ export class ReplaySource implements Source {
       this.health_.setState('stopped');
       return;
     }
-    const info = await stat(this.file).catch(() => null);
-    if (!info?.isFile()) {
-      const message = `No recording at ${this.file}.`;
-      this.health_.setState('error', message);
-      throw new SourceError('not_found', message);
+    if (this.input.kind === 'file') {
+      const info = await stat(this.input.file).catch(() => null);
+      if (!info?.isFile()) {
+        const message = `No recording at ${this.input.file}.`;
+        this.health_.setState('error', message);
+        throw new SourceError('not_found', message);
+      }
     }
     this.health_.setState('connected', null);
     // Unique per run, so that the same recording can be replayed again and still count.
     const prefix = `rp${this.now().toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}-`;
     const startedAt = this.now();
     const pacer = new ReplayPacer();
-    let pending: unknown[] = [];
+    try {
+      for await (const record of this.records()) {
+        if (this.stopped) break;
+        if (record.kind === 'bad') {
+          this.skipped++;
+          this.health_.setError(record.reason);
+          continue;
+        }
+        const due = startedAt + pacer.offsetOf(record.raw) / this.speed;
+        if (due > this.now()) {
+          await this.sleep(due - this.now());
+          if (this.stopped) break;
+        }
+        const event = prepareReplayEvent(record.raw, prefix, this.now());
+        this.played++;
+        if (event) this.submitter.push([event]);
+        // Reading a file is faster than committing: let the ledger catch up now and then.
+        if (this.submitter.queued >= BACKPRESSURE_EVENTS) await this.submitter.idle();
+      }
+    } catch (error) {
+      const message = `Could not read ${this.name}: ${describeError(error)}`;
+      this.health_.setState('error', message);
+      throw new SourceError('invalid_request', message);
+    } finally {
+      await this.submitter.idle();
+    }
+    this.health_.setState('stopped');
+  }
+
+  /** The recording, one raw event (or one unreadable line) at a time. */
+  private async *records(): AsyncGenerator<
+    { kind: 'event'; raw: unknown } | { kind: 'bad'; reason: string }
+  > {
+    if (this.input.kind === 'frames') {
+      for await (const raw of this.input.frames) yield { kind: 'event', raw };
+      return;
+    }
     const lines = createInterface({
-      input: createReadStream(this.file, 'utf8'),
+      input: createReadStream(this.input.file, 'utf8'),
       crlfDelay: Infinity,
     });
     let lineNo = 0;
     try {
       for await (const line of lines) {
         lineNo++;
-        if (this.stopped) break;
         if (line.trim() === '') continue;
-        let raw: unknown;
         try {
           if (line.length > MAX_LINE_CHARS) throw new Error('too long');
-          raw = JSON.parse(line);
+          yield { kind: 'event', raw: JSON.parse(line) as unknown };
         } catch {
-          this.skipped++;
-          this.health_.setError(
-            `Line ${lineNo} of ${basename(this.file)} is not a JSON event; skipped.`,
-          );
-          continue;
+          yield {
+            kind: 'bad',
+            reason: `Line ${lineNo} of ${this.name} is not a JSON event; skipped.`,
+          };
         }
-        const due = startedAt + pacer.offsetOf(raw) / this.speed;
-        if (due > this.now()) {
-          this.submitter.push(pending);
-          pending = [];
-          await this.sleep(due - this.now());
-          if (this.stopped) break;
-        }
-        const event = prepareReplayEvent(raw, prefix, this.now());
-        this.played++;
-        if (event) pending.push(event);
       }
-    } catch (error) {
-      this.health_.setState(
-        'error',
-        `Could not read ${basename(this.file)}: ${describeError(error)}`,
-      );
-      throw new SourceError(
-        'invalid_request',
-        `Could not read ${this.file}: ${describeError(error)}`,
-      );
     } finally {
       lines.close();
-      if (!this.stopped) this.submitter.push(pending);
-      await this.submitter.idle();
     }
-    this.health_.setState('stopped');
   }
 
   private sleep(ms: number): Promise<void> {

@@ -29,6 +29,11 @@ export class OrderedSubmitter {
     this.draining ??= this.drain();
   }
 
+  /** Events waiting for the sink (not counting the call in flight). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   /** Resolves once everything queued so far has been answered by the sink. */
   async idle(): Promise<void> {
     while (this.draining) await this.draining;

@@ -48,6 +48,15 @@ export interface SourceManager {
   stopSimulator(): void;
   /** Replays an NDJSON recording (one raw event per line) at 1–20× speed through the pipeline. */
   replay(options: { file: string; speed: number }): Promise<void>;
+  /**
+   * Replays raw events handed over directly (for example a stored session read from the raw
+   * log, each with an optional `_at` ms offset) at 1–20× speed, like `replay`.
+   */
+  replayFrames?(options: {
+    frames: Iterable<unknown> | AsyncIterable<unknown>;
+    speed: number;
+    label?: string;
+  }): Promise<void>;
   list(): SourceHealth[];
   onHealth(listener: (health: SourceHealth) => void): () => void;
   stopAll(): Promise<void>;
