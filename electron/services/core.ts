@@ -49,6 +49,7 @@ import {
   type ReadContext,
 } from './ledger/queries';
 import { ratesFromDto, ratesToDto } from './ledger/ratesCodec';
+import { RangeGifterCounts } from './ledger/rangeGifters';
 import { rebuildDerived } from './ledger/rebuild';
 import { LedgerWriter, type WriterConfig } from './ledger/writer';
 import { LiveHub } from './live/hub';
@@ -99,6 +100,7 @@ export class GemlightCore {
   readonly cash: CashBook;
   readonly pipeline: IngestPipeline;
   readonly hub: LiveHub;
+  private readonly rangeGifters: RangeGifterCounts;
   readonly now: () => number;
   private settingsValue: Settings;
   private schedule: RateSchedule;
@@ -122,6 +124,7 @@ export class GemlightCore {
     this.goalValue = loadGoal(this.db);
     this.writer = new LedgerWriter(this.db, this.writerConfig());
     this.cash = new CashBook(this.db, this.settingsValue.currency);
+    this.rangeGifters = new RangeGifterCounts(this.db);
     this.hub = new LiveHub({
       db: this.db,
       writer: this.writer,
@@ -135,10 +138,14 @@ export class GemlightCore {
       writer: this.writer,
       catalog: () => this.catalogValue,
       now: this.now,
-      onCommitted: (batch) => this.hub.committed(batch),
+      onCommitted: (batch) => {
+        this.rangeGifters.committed(batch.effects);
+        this.hub.committed(batch);
+      },
       onRolledBack: () => {
         this.writer.reloadOpenSessions();
         this.cash.reload();
+        this.rangeGifters.clear();
       },
       ...(options.groupWindowMs !== undefined ? { groupWindowMs: options.groupWindowMs } : {}),
       log: options.log,
@@ -211,6 +218,7 @@ export class GemlightCore {
   rebuild(): { records: number } {
     this.pipeline.flush();
     const result = rebuildDerived(this.db, this.writerConfig(), this.now());
+    this.rangeGifters.clear();
     this.writer.reloadOpenSessions();
     this.cash.reload();
     this.hub.resync();
@@ -297,7 +305,10 @@ export class GemlightCore {
         if (!row) throw new ApiFailure('not_found', `There is no session ${id}.`);
         return sessionSummary(this.readContext(), row);
       },
-      'summary.get': (p) => rangeSummary(this.readContext(), p.from, p.to),
+      'summary.get': (p) =>
+        rangeSummary(this.readContext(), p.from, p.to, (from, to) =>
+          this.rangeGifters.count(from, to),
+        ),
       'gifters.top': (p) => {
         const limit = p.limit ?? 10;
         if (p.period === 'session') {
@@ -428,6 +439,7 @@ export class GemlightCore {
         this.goalValue = loadGoal(this.db);
         this.writer.reloadOpenSessions();
         this.cash.reload(this.settingsValue.currency);
+        this.rangeGifters.clear();
         this.hub.resync();
         return { restored: true };
       },

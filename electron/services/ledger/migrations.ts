@@ -130,6 +130,25 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX day_gifters_rank ON day_gifters (day, coins DESC, reached_at);
 
+      -- Calendar weeks (starting Monday) and months of the creator's clock.
+      CREATE TABLE week_gifters (
+        week INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        coins INTEGER NOT NULL,
+        reached_at INTEGER NOT NULL,
+        PRIMARY KEY (week, user_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX week_gifters_rank ON week_gifters (week, coins DESC, reached_at);
+
+      CREATE TABLE month_gifters (
+        month INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        coins INTEGER NOT NULL,
+        reached_at INTEGER NOT NULL,
+        PRIMARY KEY (month, user_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX month_gifters_rank ON month_gifters (month, coins DESC, reached_at);
+
       CREATE TABLE all_gifters (
         user_id TEXT PRIMARY KEY,
         coins INTEGER NOT NULL,
@@ -170,6 +189,8 @@ export const DERIVED_TABLES = [
   'session_gifts',
   'minute_rollups',
   'day_gifters',
+  'week_gifters',
+  'month_gifters',
   'all_gifters',
   'sessions',
 ] as const;

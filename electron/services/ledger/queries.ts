@@ -16,7 +16,7 @@ import * as Q from '../../../shared/rational';
 import type { CashBook } from './cashBook';
 import type { LedgerDb } from './db';
 import { ratesFromJson } from './ratesCodec';
-import { dayStart } from './writer';
+import { dayStart, monthStart, weekStart } from './writer';
 
 /** A row of the sessions table. */
 export interface SessionRow {
@@ -251,7 +251,12 @@ export function sessionDetail(ctx: ReadContext, row: SessionRow): SessionDetail 
 }
 
 /** Totals over the counted sessions that started in [from, to). */
-export function rangeSummary(ctx: ReadContext, from?: number, to?: number): RangeSummary {
+export function rangeSummary(
+  ctx: ReadContext,
+  from?: number,
+  to?: number,
+  distinctGifters?: (from: number, to: number) => number,
+): RangeSummary {
   const lo = from ?? Number.MIN_SAFE_INTEGER;
   const hi = to ?? Number.MAX_SAFE_INTEGER;
   const rows = ctx.db
@@ -270,13 +275,15 @@ export function rangeSummary(ctx: ReadContext, from?: number, to?: number): Rang
   const gifterCount =
     from === undefined && to === undefined
       ? (ctx.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM all_gifters').get()?.n ?? 0)
-      : (ctx.db
-          .prepare<[number, number], { n: number }>(
-            `SELECT count(DISTINCT g.user_id) AS n FROM session_gifters g
-             JOIN sessions s ON s.id = g.session_id
-             WHERE s.simulated = 0 AND s.started_at >= ? AND s.started_at < ?`,
-          )
-          .get(lo, hi)?.n ?? 0);
+      : distinctGifters
+        ? distinctGifters(lo, hi)
+        : (ctx.db
+            .prepare<[number, number], { n: number }>(
+              `SELECT count(DISTINCT g.user_id) AS n FROM session_gifters g
+               WHERE g.session_id IN (
+                 SELECT id FROM sessions WHERE simulated = 0 AND started_at >= ? AND started_at < ?)`,
+            )
+            .get(lo, hi)?.n ?? 0);
   return {
     from: from ?? null,
     to: to ?? null,
@@ -309,33 +316,17 @@ export function periodGifters(
       .all(limit)
       .map(gifterTotal);
   }
-  if (period === 'day') {
-    return db
-      .prepare<[number, number], GifterRow>(
-        `SELECT d.user_id, d.coins, d.reached_at, u.handle, u.name, u.avatar
-         FROM day_gifters d LEFT JOIN users u ON u.id = d.user_id
-         WHERE d.day = ? ORDER BY d.coins DESC, d.reached_at, d.user_id LIMIT ?`,
-      )
-      .all(dayStart(at), limit)
-      .map(gifterTotal);
-  }
-  const end = dayStart(at) + 86_400_000;
-  let start: number;
-  if (period === 'week') {
-    start = dayStart(at - 6 * 86_400_000);
-  } else {
-    const d = new Date(at);
-    start = new Date(d.getFullYear(), d.getMonth(), 1).getTime();
-  }
+  const table =
+    period === 'day' ? 'day_gifters' : period === 'week' ? 'week_gifters' : 'month_gifters';
+  const column = period === 'day' ? 'day' : period === 'week' ? 'week' : 'month';
+  const key = period === 'day' ? dayStart(at) : period === 'week' ? weekStart(at) : monthStart(at);
   return db
-    .prepare<[number, number, number], GifterRow>(
-      `SELECT d.user_id, sum(d.coins) AS coins, max(d.reached_at) AS reached_at,
-              u.handle, u.name, u.avatar
-       FROM day_gifters d LEFT JOIN users u ON u.id = d.user_id
-       WHERE d.day >= ? AND d.day < ?
-       GROUP BY d.user_id ORDER BY coins DESC, reached_at, d.user_id LIMIT ?`,
+    .prepare<[number, number], GifterRow>(
+      `SELECT d.user_id, d.coins, d.reached_at, u.handle, u.name, u.avatar
+       FROM ${table} d LEFT JOIN users u ON u.id = d.user_id
+       WHERE d.${column} = ? ORDER BY d.coins DESC, d.reached_at, d.user_id LIMIT ?`,
     )
-    .all(start, end, limit)
+    .all(key, limit)
     .map(gifterTotal);
 }
 

@@ -50,7 +50,9 @@ export type LedgerEffect =
       sessionId: number | null;
     }
   | { type: 'viewers'; count: number; sessionId: number | null }
-  | { type: 'sessionChanged'; sessionId: number };
+  | { type: 'sessionChanged'; sessionId: number }
+  /** A viewer gifted for the first time in a counted session. */
+  | { type: 'newGifter'; sessionId: number; userId: string };
 
 /** Settings the write side reads each time (they can change while running). */
 export interface WriterConfig {
@@ -90,6 +92,20 @@ export function dayStart(time: number): number {
   const d = new Date(time);
   d.setHours(0, 0, 0, 0);
   return d.getTime();
+}
+
+/** Start of the local calendar week (Monday) containing `time`. */
+export function weekStart(time: number): number {
+  const d = new Date(time);
+  d.setHours(0, 0, 0, 0);
+  d.setDate(d.getDate() - ((d.getDay() + 6) % 7));
+  return d.getTime();
+}
+
+/** Start of the local calendar month containing `time`. */
+export function monthStart(time: number): number {
+  const d = new Date(time);
+  return new Date(d.getFullYear(), d.getMonth(), 1).getTime();
 }
 
 /** The public key of a streak, used by alerts and combo messages. */
@@ -204,6 +220,16 @@ function prepare(db: LedgerDb) {
     ),
     upsertDay: db.prepare<[number, string, number, number]>(
       `INSERT INTO day_gifters (day, user_id, coins, reached_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT DO UPDATE SET coins = coins + excluded.coins,
+         reached_at = CASE WHEN excluded.coins > 0 THEN excluded.reached_at ELSE reached_at END`,
+    ),
+    upsertWeek: db.prepare<[number, string, number, number]>(
+      `INSERT INTO week_gifters (week, user_id, coins, reached_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT DO UPDATE SET coins = coins + excluded.coins,
+         reached_at = CASE WHEN excluded.coins > 0 THEN excluded.reached_at ELSE reached_at END`,
+    ),
+    upsertMonth: db.prepare<[number, string, number, number]>(
+      `INSERT INTO month_gifters (month, user_id, coins, reached_at) VALUES (?, ?, ?, ?)
        ON CONFLICT DO UPDATE SET coins = coins + excluded.coins,
          reached_at = CASE WHEN excluded.coins > 0 THEN excluded.reached_at ELSE reached_at END`,
     ),
@@ -501,7 +527,10 @@ export class LedgerWriter {
       );
       if (!sim) {
         this.st.upsertDay.run(dayStart(e.time), e.user.id, step.deltaCoins, e.time);
+        this.st.upsertWeek.run(weekStart(e.time), e.user.id, step.deltaCoins, e.time);
+        this.st.upsertMonth.run(monthStart(e.time), e.user.id, step.deltaCoins, e.time);
         this.st.upsertAll.run(e.user.id, step.deltaCoins, step.deltaCount, e.time);
+        if (newGifter) effects.push({ type: 'newGifter', sessionId, userId: e.user.id });
       }
       effects.push({ type: 'sessionChanged', sessionId });
     }

@@ -153,6 +153,7 @@ export class LiveHub {
           }
           break;
         case 'sessionChanged':
+        case 'newGifter':
           break;
         default:
           assertNever(e, 'ledger effect');
