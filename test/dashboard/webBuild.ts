@@ -20,7 +20,7 @@ export async function buildWebRoot(): Promise<string> {
     root: REPO_ROOT,
     base: './',
     configFile: false,
-    logLevel: 'warn',
+    logLevel: 'error',
     plugins: [react()],
     build: { outDir, emptyOutDir: true, reportCompressedSize: false, rollupOptions: { input } },
   });
