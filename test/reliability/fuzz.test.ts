@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { WebcastGiftMessage } from 'tiktok-live-proto/v3';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestReply } from '../../shared/api';
 import { MAX_EVENTS_PER_FRAME } from '../../electron/services/ingest/pipeline';
@@ -145,7 +145,7 @@ function buildFrames(count: number, realPayload: Json | null): Frame[] {
   const realLeaves = realPayload === null ? [] : leafPaths(realPayload);
   let msgSeq = 0;
   const mutatedReal = (): Json => {
-    const copy = structuredClone(realPayload) as Json;
+    const copy = structuredClone<Json>(realPayload);
     // Usually a fresh message id, so that the valid mutants are stored (not duplicates).
     if (rand() < 0.8) setPath(copy, ['common', 'msgId'], `${8_100_000_000 + msgSeq++}`);
     const mutations = 1 + Math.floor(rand() * 3);
@@ -173,7 +173,7 @@ function buildFrames(count: number, realPayload: Json | null): Frame[] {
   if (realPayload !== null) {
     // A valid real gift carrying a deeply nested extra field the normalizer never reads.
     specials.push(() => {
-      const copy = structuredClone(realPayload) as Json;
+      const copy = structuredClone<Json>(realPayload);
       setPath(copy, ['common', 'msgId'], `${8_300_000_000 + msgSeq++}`);
       return text(
         'deep-field-in-real-event',
@@ -238,7 +238,7 @@ function rareFrames(realPayload: Json | null, rand: () => number): Frame[] {
   const big = 'é'.repeat(Math.floor((MAX_FRAME_BYTES - 4096) / 2));
   // A 1 MiB nickname inside an otherwise valid real gift: stored, with the name cut short.
   if (realPayload !== null) {
-    const copy = structuredClone(realPayload) as Json;
+    const copy = structuredClone<Json>(realPayload);
     setPath(copy, ['common', 'msgId'], `${8_200_000_000 + Math.floor(rand() * 1e6)}`);
     setPath(copy, ['user', 'nickname'], big);
     out.push({ label: '1mib-string', data: JSON.stringify(copy), binary: false });
