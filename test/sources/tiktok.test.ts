@@ -291,3 +291,24 @@ describe('TikTok LIVE direct: waiting, offline and errors', () => {
     expect(source.health().state).toBe('stopped');
   });
 });
+
+describe('TikTok LIVE direct: a connector that cannot be loaded', () => {
+  it('reports the failure and can be started again', async () => {
+    let calls = 0;
+    const fake = new FakeTikTok();
+    const { source } = makeSource(fake, {
+      factory: (username, options) => {
+        calls++;
+        if (calls === 1) throw new Error('Cannot find package tiktok-live-connector');
+        return fake.factory(username, options);
+      },
+    });
+    await source.start();
+    await waitFor(() => source.health().state === 'error', 'error');
+    expect(source.health().lastError).toBe(
+      'TikTok LIVE stopped: Cannot find package tiktok-live-connector',
+    );
+    await source.start();
+    await waitFor(() => source.health().state === 'connected', 'connected on the second start');
+  });
+});

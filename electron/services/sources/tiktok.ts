@@ -281,6 +281,9 @@ export class TikTokSource implements Source {
     this.running = true;
     const generation = ++this.generation;
     this.loop = this.run(generation).catch((error: unknown) => {
+      // For example the connector could not be loaded: say so, and allow a fresh start.
+      if (generation !== this.generation) return;
+      this.running = false;
       this.health_.setState('error', `TikTok LIVE stopped: ${describeError(error)}`);
     });
     return Promise.resolve();
