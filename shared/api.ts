@@ -224,6 +224,8 @@ export interface ApiCommands {
   'backup.list': Cmd<Empty, { file: string; time: number; bytes: number }[]>;
   'backup.restore': Cmd<{ file: string }, { restored: true }>;
   'app.info': Cmd<Empty, AppInfo>;
+  /** Replays a stored session's events through the pipeline (marked replay, never earnings). */
+  'sessions.replay': Cmd<{ id: string; speed?: number }, { started: true; events: number }>;
 }
 
 export type CommandName = keyof ApiCommands;
@@ -263,6 +265,7 @@ export const HTTP_ROUTES: {
   'backup.list': { method: 'GET', path: '/api/backups' },
   'backup.restore': { method: 'POST', path: '/api/backups/restore' },
   'app.info': { method: 'GET', path: '/api/app' },
+  'sessions.replay': { method: 'POST', path: '/api/sessions/:id/replay' },
 };
 
 /** The error body every failing API call answers with. */

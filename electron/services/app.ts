@@ -10,7 +10,7 @@ import { GemlightCore } from './core';
 import { allowedHostNames, lanAddresses } from './http/door';
 import { createHttpHandler, OVERLAY_WIDGETS } from './http/routes';
 import { DEFAULT_RATE_LIMIT, SocketEndpoints, type RateLimit } from './http/sockets';
-import type { EventSink, SourceManager } from './sources/types';
+import { createSourceManager } from './sources/manager';
 
 /** The default port of the local server. */
 export const DEFAULT_PORT = 21280;
@@ -33,40 +33,8 @@ export interface GemlightServerOptions extends GemlightOptions {
   now?: () => number;
 }
 
-/** Whether a module looks like the source manager module. */
-function isManagerModule(
-  m: unknown,
-): m is { createSourceManager: (sink: EventSink, ...rest: unknown[]) => SourceManager } {
-  return (
-    typeof m === 'object' &&
-    m !== null &&
-    typeof (m as { createSourceManager?: unknown }).createSourceManager === 'function'
-  );
-}
-
-async function loadSources(
-  core: GemlightCore,
-  options: GemlightServerOptions,
-  log: (line: string) => void,
-): Promise<void> {
-  // Loaded by name at run time so the server also runs in builds without the sources.
-  const specifier = './sources/manager';
-  let mod: unknown;
-  try {
-    mod = await import(/* @vite-ignore */ specifier);
-  } catch (error) {
-    log(`sources: not available (${String(error).split('\n')[0]}); ingest and the API still work.`);
-    return;
-  }
-  if (!isManagerModule(mod)) {
-    log('sources: the source manager module has no createSourceManager; sources are off.');
-    return;
-  }
-  const manager = mod.createSourceManager(core.sink, {
-    dataDir: options.dataDir,
-    log,
-    db: core.db,
-  });
+async function loadSources(core: GemlightCore, log: (line: string) => void): Promise<void> {
+  const manager = createSourceManager(core.sink, { now: core.now, log });
   core.attachSources(manager);
   try {
     await manager.configure(core.settings);
@@ -160,7 +128,7 @@ export async function startGemlight(options: GemlightServerOptions): Promise<Gem
       overlay: `${baseUrl}/overlay/alerts?key=${secrets.overlayKey}`,
       health: `${baseUrl}/health`,
     };
-    if (!options.withoutSources) await loadSources(core, options, log);
+    if (!options.withoutSources) await loadSources(core, log);
 
     let stopping: Promise<void> | null = null;
     const server: GemlightServer = {

@@ -46,6 +46,7 @@ import {
   sessionDetail,
   sessionGifters,
   sessionSummary,
+  storedSessionFrames,
   type ReadContext,
 } from './ledger/queries';
 import { ratesFromDto, ratesToDto } from './ledger/ratesCodec';
@@ -444,6 +445,23 @@ export class GemlightCore {
         return { restored: true };
       },
       'app.info': () => this.options.appInfo(),
+      'sessions.replay': (p) => {
+        const sources = this.requireSources();
+        if (!sources.replayFrames) {
+          throw new ApiFailure('conflict', 'This build cannot replay stored sessions.');
+        }
+        const row = getSessionRow(this.db, Number(p.id));
+        if (!row) throw new ApiFailure('not_found', `There is no session ${p.id}.`);
+        const frames = storedSessionFrames(this.db, row);
+        if (frames.length === 0) {
+          throw new ApiFailure('conflict', 'This session has no stored events to replay.');
+        }
+        // Runs in the background; its progress shows as the replay source's health.
+        sources
+          .replayFrames({ frames, speed: p.speed ?? 1, label: `session ${row.id}` })
+          .catch((error: unknown) => this.options.log(`replay: ${String(error)}`));
+        return { started: true, events: frames.length };
+      },
     };
   }
 }

@@ -101,6 +101,10 @@ export const COMMAND_SCHEMAS: { [K in CommandName]: z.ZodType } = {
   'backup.list': empty,
   'backup.restore': z.strictObject({ file: z.string().min(1).max(200) }),
   'app.info': empty,
+  'sessions.replay': z.strictObject({
+    id: z.string().regex(/^\d{1,15}$/, 'a session id'),
+    speed: z.number().min(1).max(20).optional(),
+  }),
 };
 
 /** The first problem of a failed parse, as one sentence. */

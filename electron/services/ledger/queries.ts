@@ -410,3 +410,26 @@ export function exportGifts(db: LedgerDb, from?: number, to?: number): IterableI
     )
     .iterate(from ?? Number.MIN_SAFE_INTEGER, to ?? Number.MAX_SAFE_INTEGER);
 }
+
+/**
+ * The raw events of a session as they were received, each with `_at` (ms since the session
+ * started), for replaying it. Session boundaries and connection records are left out.
+ */
+export function storedSessionFrames(db: LedgerDb, row: SessionRow): unknown[] {
+  const end = row.ended_at ?? row.last_event_at;
+  const origins = row.simulated === 1 ? ['simulated', 'replay'] : ['live'];
+  return db
+    .prepare<[number, number, string, string], { raw: string; received_at: number }>(
+      `SELECT raw, received_at FROM raw_events
+       WHERE received_at >= ? AND received_at <= ? AND origin IN (?, ?)
+         AND kind NOT IN ('session', 'connection')
+       ORDER BY seq`,
+    )
+    .all(row.started_at, end, origins[0] ?? 'live', origins[1] ?? origins[0] ?? 'live')
+    .map((r) => {
+      const raw = JSON.parse(r.raw) as unknown;
+      return typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+        ? { ...(raw as Record<string, unknown>), _at: r.received_at - row.started_at }
+        : raw;
+    });
+}
