@@ -1,6 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import Database from 'better-sqlite3';
+import { topFrames, type HotFrame } from './profile';
 import { fmt } from './stats';
 
 /** One row of the results table. */
@@ -95,4 +98,115 @@ export function machineText(m: Machine): string {
     `- Node ${m.node}, SQLite ${m.sqlite} (better-sqlite3)`,
     `- Chromium: ${m.chromium ?? 'not found'}`,
   ].join('\n');
+}
+
+/** The hottest frames of the ingest server's CPU profiles. */
+export interface ProfileSummary {
+  file: string;
+  frames: HotFrame[];
+}
+
+/** Everything one `npm run bench` wrote (bench-results/latest.json). */
+export interface BenchRun {
+  date: string;
+  quick: boolean;
+  /** Benchmarks measured in this run; rows of others come from earlier runs. */
+  benches: number[];
+  seconds: number;
+  machine: Machine;
+  figures: (Figure & { measuredAt?: string })[];
+  profile: ProfileSummary[];
+  details: Record<string, unknown>;
+}
+
+/** Summaries of every profile in `dir` (the largest first), then removes the raw files. */
+export function summarizeProfiles(dir: string): ProfileSummary[] {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(dir, f))
+    .sort((a, b) => statSync(b).size - statSync(a).size);
+  const out = files
+    .slice(0, 1)
+    .map((file) => ({ file: basename(file), frames: topFrames(file, 15) }));
+  rmSync(dir, { recursive: true, force: true });
+  return out;
+}
+
+/**
+ * Keeps the rows of benchmarks this run did not measure from the previous results file, so
+ * `--only 3,5` against a big seeded ledger updates those rows alone.
+ */
+export function mergeWithPrevious(file: string, run: BenchRun): BenchRun {
+  const stamped = run.figures.map((f) => ({ ...f, measuredAt: run.date }));
+  if (!existsSync(file)) return { ...run, figures: stamped };
+  let previous: BenchRun;
+  try {
+    previous = JSON.parse(readFileSync(file, 'utf8')) as BenchRun;
+  } catch {
+    return { ...run, figures: stamped };
+  }
+  const ran = new Set(run.benches);
+  const kept = previous.figures
+    .filter((f) => !ran.has(f.bench))
+    .map((f) => ({ ...f, measuredAt: f.measuredAt ?? previous.date }));
+  const details = { ...previous.details, ...run.details };
+  return {
+    ...run,
+    benches: [...new Set([...previous.benches, ...run.benches])].sort(),
+    figures: [...kept, ...stamped].sort((a, b) => a.bench - b.bench),
+    profile: run.profile.length > 0 ? run.profile : previous.profile,
+    details,
+  };
+}
+
+/** BENCHMARKS.md: how to run, the table, the machine, profiles, and the hand-written analysis. */
+export function benchmarksMarkdown(run: BenchRun): string {
+  const analysis = readFileSync(join(import.meta.dirname, 'analysis.md'), 'utf8').trim();
+  const dates = [...new Set(run.figures.map((f) => f.measuredAt ?? run.date))].sort();
+  const met = run.figures.filter((f) => f.met === true).length;
+  const missed = run.figures.filter((f) => f.met === false);
+  const parts = [
+    '# Gemlight benchmarks',
+    '',
+    '<!-- Written by `npm run bench` (test/bench/run.ts); the analysis comes from test/bench/analysis.md. -->',
+    '',
+    `${run.quick ? '**Quick run** (small sizes: proves the suite works; the numbers are not the targets’ sizes). ' : ''}` +
+      `Measured ${dates.join(' and ')}. Targets met: ${met}; missed: ${missed.length}` +
+      `${missed.length > 0 ? ` (${[...new Set(missed.map((f) => f.bench))].map((b) => `#${b}`).join(', ')})` : ''}.`,
+    '',
+    '## How to run',
+    '',
+    '```sh',
+    'npm run bench                  # everything, full size (seeds 10M gifts unless --ledger is given)',
+    'npm run bench -- --quick       # everything at small size, ~2 minutes, no timing claims',
+    'npm run seed -- --data-dir /tmp/g10m --gifts 10000000   # seed once, then:',
+    'npm run bench -- --only 3,5 --ledger /tmp/g10m',
+    'npm run bench -- --only 1 --profile                     # with a CPU profile of the ingest server',
+    '```',
+    '',
+    '## Results',
+    '',
+    figuresTable(run.figures),
+    '',
+    'Ratios are value ÷ baseline measured in the same run. Latencies are client-side wall time.',
+    '',
+    '## Machine',
+    '',
+    machineText(run.machine),
+    '',
+  ];
+  if (run.profile.length > 0) {
+    parts.push('## Ingest server CPU profile (top self time)', '');
+    for (const p of run.profile) {
+      parts.push('| self % | self ms | frame |', '|---|---|---|');
+      for (const f of p.frames) {
+        parts.push(
+          `| ${(f.share * 100).toFixed(1)} | ${f.selfMs.toFixed(0)} | \`${cell(f.frame)}\` |`,
+        );
+      }
+      parts.push('');
+    }
+  }
+  parts.push(analysis, '');
+  return parts.join('\n');
 }

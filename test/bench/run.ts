@@ -1,15 +1,30 @@
 /**
  * `npm run bench` — every benchmark of issue 7, then BENCHMARKS.md and bench-results/latest.json.
  * `npm run bench -- --quick` runs each at a small size to prove the suite works (no timing claims).
- * Options: --only 1,3  --gifts N (history size)  --ledger DIR (reuse a seeded ledger)  --profile
+ * Options: --only 1,3 (the others keep their last published rows)  --gifts N (history size)
+ * --ledger DIR (a ledger seeded by `npm run seed`)  --profile (CPU profile of the ingest server)
+ * --publish (a quick run writes BENCHMARKS.md too; otherwise it writes bench-results/quick.json)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findChromium } from '../support/browser';
+import { alertFigures, runAlerts } from './alerts';
 import { historyFigures, runHistory } from './history';
+import { overlayCostFigures, runOverlayCost } from './overlayCost';
 import { ingestFigures, runIngest, type IngestResult } from './ingest';
-import { describeMachine, figuresTable, machineText, type Figure } from './report';
+import {
+  benchmarksMarkdown,
+  describeMachine,
+  figuresTable,
+  machineText,
+  mergeWithPrevious,
+  summarizeProfiles,
+  type BenchRun,
+  type Figure,
+  type ProfileSummary,
+} from './report';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -19,6 +34,7 @@ interface Options {
   gifts: number;
   ledger: string | undefined;
   profile: boolean;
+  publish: boolean;
 }
 
 function options(): Options {
@@ -29,6 +45,7 @@ function options(): Options {
       gifts: { type: 'string' },
       ledger: { type: 'string' },
       profile: { type: 'boolean' },
+      publish: { type: 'boolean' },
     },
     strict: true,
   });
@@ -39,6 +56,7 @@ function options(): Options {
     gifts: Number((values.gifts ?? (quick ? '20000' : '10000000')).replace(/_/g, '')),
     ledger: values.ledger,
     profile: values.profile ?? false,
+    publish: values.publish ?? false,
   };
 }
 
@@ -58,14 +76,20 @@ async function main(): Promise<void> {
   const machine = describeMachine(chromium);
   const figures: Figure[] = [];
   const details: Record<string, unknown> = {};
-  const profileDir = opts.profile ? join(ROOT, 'bench-results', 'profiles') : undefined;
-  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const profileDir = opts.profile ? mkdtempSync(join(tmpdir(), 'gemlight-bench-prof-')) : undefined;
 
   if (opts.only.has(1)) {
     log('1. durable ingest throughput');
     const result: IngestResult = await runIngest(
       opts.quick
-        ? { runs: 2, durationMs: 1_000, events: 20_000, naiveEvents: 2_000, window: 2_000 }
+        ? {
+            runs: 2,
+            durationMs: 1_000,
+            events: 20_000,
+            naiveEvents: 500,
+            window: 2_000,
+            ...(profileDir ? { profileDir } : {}),
+          }
         : {
             runs: 5,
             durationMs: 3_000,
@@ -78,6 +102,13 @@ async function main(): Promise<void> {
     );
     figures.push(...ingestFigures(result));
     details.ingest = result;
+  }
+
+  if (opts.only.has(2)) {
+    log('2. alert latency');
+    const result = await runAlerts({ rates: [10, 100, 1000], seconds: opts.quick ? 3 : 20 }, log);
+    figures.push(...alertFigures(result));
+    details.alerts = result;
   }
 
   if (opts.only.has(3) || opts.only.has(5)) {
@@ -95,19 +126,43 @@ async function main(): Promise<void> {
     details.history = result;
   }
 
+  if (opts.only.has(4)) {
+    log('4. overlay cost');
+    const result = await runOverlayCost(
+      opts.quick
+        ? { idleMs: 3_000, alerts: 200, rate: 100 }
+        : { idleMs: 30_000, alerts: 2_000, rate: 100 },
+      log,
+    );
+    figures.push(...overlayCostFigures(result));
+    details.overlayCost = result;
+  }
+
+  const profile =
+    profileDir !== undefined ? summarizeProfiles(profileDir) : ([] as ProfileSummary[]);
   const seconds = Math.round((Date.now() - began) / 1000);
-  const results = {
+  const run: BenchRun = {
     date: new Date().toISOString(),
     quick: opts.quick,
+    benches: [...opts.only].sort(),
     seconds,
     machine,
     figures,
+    profile,
     details,
   };
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-  const jsonName = opts.quick ? 'quick.json' : 'latest.json';
-  writeFileSync(join(ROOT, 'bench-results', jsonName), JSON.stringify(results, null, 2) + '\n');
+  const publish = !opts.quick || opts.publish;
+  const name = publish ? 'latest.json' : 'quick.json';
+  const merged = publish ? mergeWithPrevious(join(ROOT, 'bench-results', name), run) : run;
+  writeFileSync(join(ROOT, 'bench-results', name), JSON.stringify(merged, null, 2) + '\n');
+  if (publish) writeFileSync(join(ROOT, 'BENCHMARKS.md'), benchmarksMarkdown(merged));
   log(`\n${figuresTable(figures)}\n\n${machineText(machine)}\n\ntook ${seconds} s`);
+  log(
+    publish
+      ? 'wrote BENCHMARKS.md and bench-results/latest.json'
+      : 'wrote bench-results/quick.json',
+  );
 }
 
 main().catch((error: unknown) => {
