@@ -1,4 +1,6 @@
 import type { EventEmitter } from 'node:events';
+// Types only: the connector itself is imported when a TikTok source first starts.
+import type { TikTokLiveConnection } from 'tiktok-live-connector';
 import { parseTikTokCatalog } from '../../../shared/catalog';
 import type { SourceHealth } from '../../../shared/liveState';
 import { Backoff, type BackoffOptions } from './backoff';
@@ -53,16 +55,8 @@ export interface TikTokOptions {
   rateNotifyMs?: number;
 }
 
-/** Builds connections with the real tiktok-live-connector, imported only when first needed. */
-export const connectorFactory: TikTokConnectionFactory = async (username, options) => {
-  const { TikTokLiveConnection } = await import('tiktok-live-connector');
-  const connection = new TikTokLiveConnection(username, {
-    ...(options.signApiKey ? { signApiKey: options.signApiKey } : {}),
-    // The gift list is fetched after connecting instead, where failing to get it is harmless.
-    enableExtendedGiftInfo: false,
-    fetchRoomInfoOnConnect: true,
-    processInitialData: true,
-  });
+/** Wraps a real tiktok-live-connector connection in the narrow interface the source uses. */
+export function adaptConnection(connection: TikTokLiveConnection): TikTokConnection {
   const emitter = connection as unknown as EventEmitter;
   return {
     connect: () => connection.connect(),
@@ -77,6 +71,20 @@ export const connectorFactory: TikTokConnectionFactory = async (username, option
       emitter.removeAllListeners();
     },
   };
+}
+
+/** Builds connections with the real tiktok-live-connector, imported only when first needed. */
+export const connectorFactory: TikTokConnectionFactory = async (username, options) => {
+  const { TikTokLiveConnection } = await import('tiktok-live-connector');
+  return adaptConnection(
+    new TikTokLiveConnection(username, {
+      ...(options.signApiKey ? { signApiKey: options.signApiKey } : {}),
+      // The gift list is fetched after connecting instead, where failing to get it is harmless.
+      enableExtendedGiftInfo: false,
+      fetchRoomInfoOnConnect: true,
+      processInitialData: true,
+    }),
+  );
 };
 
 type Rec = Record<string, unknown>;
