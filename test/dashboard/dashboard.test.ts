@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES, type CommandName, type ParamsOf, type ResultOf } from '../../shared/api';
@@ -121,7 +121,11 @@ beforeAll(async () => {
   ];
   await seedIngest(server.wsUrl, server.token, events, clock);
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+  context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    locale: 'en-US',
+    acceptDownloads: true,
+  });
   page = await context.newPage();
   page.on('pageerror', (e) => console.error('dashboard page error:', e.message));
   await page.goto(`${server.baseUrl}/dashboard?token=${server.token}#/live`);
@@ -395,7 +399,7 @@ describe('dashboard', () => {
 
   it('the overlay builder URL shows the configured widget, and a test alert appears there without earning', async () => {
     await go('#/settings/overlays');
-    await page.getByRole('radio', { name: 'Top gifters' }).click();
+    await page.getByRole('button', { name: 'Top gifters', exact: true }).click();
     await page.locator('input[name=title]').fill('Our top fans');
     const urlField = page.getByTestId('overlay-url');
     await expect.poll(() => urlField.inputValue()).toContain('title=Our+top+fans');
@@ -411,7 +415,7 @@ describe('dashboard', () => {
         .poll(() => overlay.locator('body').textContent(), { timeout: 10_000 })
         .toContain('Our top fans');
 
-      await page.getByRole('radio', { name: 'Gift alerts' }).click();
+      await page.getByRole('button', { name: 'Gift alerts', exact: true }).click();
       await expect.poll(() => urlField.inputValue()).toContain('/overlay/alerts?');
       await overlay.goto(await urlField.inputValue());
       await expect
@@ -527,5 +531,35 @@ describe('dashboard', () => {
     } finally {
       await inApp.close();
     }
+  });
+
+  it('exports a session as JSON and the whole history as CSV, with the API numbers', async () => {
+    const list = await api('sessions.list', { limit: 5, sort: 'startedAt', order: 'desc' });
+    const id = list.items.find((x) => x.endedAt !== null)?.id ?? '';
+    await go(`#/sessions/${id}`);
+    await page.getByTestId('detail-coins').waitFor();
+    const [json] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export JSON' }).click(),
+    ]);
+    const exported = JSON.parse(readFileSync((await json.path()) ?? '', 'utf8')) as unknown;
+    expect(exported).toEqual(await api('sessions.get', { id }));
+
+    await go('#/settings/app');
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export all sessions (CSV)' }).click(),
+    ]);
+    const lines = readFileSync((await csv.path()) ?? '', 'utf8')
+      .trim()
+      .split('\r\n');
+    const header = (lines[0] ?? '').split(',');
+    const summary = await api('summary.get', {});
+    expect(lines.length - 1).toBe(summary.sessions);
+    const coinsAt = header.indexOf('coins');
+    const cashAt = header.indexOf('cash_minor');
+    const rows = lines.slice(1).map((l) => l.split(','));
+    expect(rows.reduce((sum, r) => sum + Number(r[coinsAt]), 0)).toBe(summary.coins);
+    expect(rows.reduce((sum, r) => sum + Number(r[cashAt]), 0)).toBe(summary.cash.minor);
   });
 });

@@ -5,7 +5,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { launchChromium } from '../support/browser';
-import { apiCall } from '../support/server';
+import { apiCall, startTestServer } from '../support/server';
 import { startSeeded } from './devServer';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -24,6 +24,13 @@ try {
     rollover: true,
   });
   const DAY = 86_400_000;
+  const rates = await api('GET', '/api/rates');
+  const base = (rates.body as Record<string, unknown>[])[0] ?? {};
+  await api('POST', '/api/rates', {
+    ...base,
+    effectiveFrom: Date.now() - 3 * DAY,
+    usdPerDiamond: '0.00488',
+  });
   await api('POST', '/api/withdrawals', {
     time: Date.now() - 20 * DAY,
     diamonds: 20_000,
@@ -69,6 +76,9 @@ try {
   await shot('gifters', `#/gifters/${top}`, '[data-testid=gifter-profile]');
   await shot('payout', '#/payout', '[data-testid=goal]');
   await shot('settings', '#/settings/earnings', '[data-testid=rates-table]');
+  await shot('sources', '#/settings/sources', '[data-testid=ingest-url]');
+  await api('POST', '/api/backups');
+  await shot('app-data', '#/settings/app', '[data-testid=backup-list] li');
   await page.evaluate(`window.location.hash = '#/settings/overlays'`);
   await page.waitForSelector('[data-testid=overlay-preview]');
   // Let the preview connect, then show a big test alert in it.
@@ -77,11 +87,26 @@ try {
   await page.getByRole('button', { name: 'Send test alert' }).click();
   await page.waitForTimeout(700);
   await shot('overlay-builder', '#/settings/overlays', '[data-testid=overlay-url]');
-  await shot('sources', '#/settings/sources', '[data-testid=ingest-url]');
   await page.getByRole('button', { name: 'Switch to light theme' }).click();
   await shot('live-light', '#/live', '[data-testid=live-coins]');
   await page.getByRole('button', { name: 'Switch to dark theme' }).click();
   await context.close();
+
+  // A fresh install: what a creator sees before connecting anything.
+  const fresh = await startTestServer({ webRoot });
+  try {
+    const first = await browser.newPage({
+      viewport: { width: 1440, height: 900 },
+      locale: 'en-US',
+    });
+    await first.goto(`${fresh.baseUrl}/dashboard?token=${fresh.token}#/live`);
+    await first.getByRole('button', { name: /Try the simulator/ }).waitFor();
+    await first.waitForTimeout(500);
+    await first.screenshot({ path: join(outDir, 'dashboard-empty.png') });
+    console.log('dashboard-empty.png');
+  } finally {
+    await fresh.stop();
+  }
 } finally {
   await browser.close();
   await server.stop();

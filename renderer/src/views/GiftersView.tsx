@@ -42,13 +42,12 @@ export function GiftersView({ userId }: { userId: string | null }) {
         <Card
           title="Leaderboard"
           actions={
-            <div className="segmented" role="tablist" aria-label="Period">
+            <div className="segmented" role="group" aria-label="Period">
               {PERIODS.map((p) => (
                 <button
                   key={p.period}
                   type="button"
-                  role="tab"
-                  aria-selected={p.period === period}
+                  aria-pressed={p.period === period}
                   className={p.period === period ? 'active' : ''}
                   onClick={() => {
                     setPeriod(p.period);

@@ -87,13 +87,12 @@ export function OverlayBuilder() {
     <div className="grid grid-builder">
       <Card title="Widget">
         <form className="form" aria-label="Overlay design" onSubmit={(e) => e.preventDefault()}>
-          <div className="segmented wide" role="radiogroup" aria-label="Widget">
+          <div className="segmented wide" role="group" aria-label="Widget">
             {widgets.map((w) => (
               <button
                 key={w}
                 type="button"
-                role="radio"
-                aria-checked={design.widget === w}
+                aria-pressed={design.widget === w}
                 className={design.widget === w ? 'active' : ''}
                 onClick={() => set('widget', w)}
               >

@@ -5,7 +5,8 @@ import { Avatar, Card, Empty, ErrorNote, Stat, ViewerName, Working } from '../co
 import { perHour } from '../format';
 import { useCommand, useDashboard, useNow } from '../hooks';
 import { hrefOf } from '../router';
-import { download, sessionCsv, type CsvTable } from './sessionExport';
+import { download } from './download';
+import { sessionCsv, type CsvTable } from './sessionExport';
 
 /** The Session detail view: timeline with gaps, gift breakdown, gifters and export. */
 export function SessionDetailView({ id }: { id: string }) {

@@ -9,6 +9,7 @@ import { Card, ErrorNote, Working } from '../components/ui';
 import { useAction, useCommand, useDashboard } from '../hooks';
 import { dateInputValue, dayStartOf, minorToInput, parseMoneyInput, ratesFromDto } from '../money';
 import { hrefOf, SETTINGS_SECTIONS, type SettingsSection } from '../router';
+import { HistoryExport } from './HistoryExport';
 import { OverlayBuilder } from './OverlayBuilder';
 
 const SECTION_LABEL: Record<SettingsSection, string> = {
@@ -733,6 +734,7 @@ function AppSettings() {
             <Working label="Restoring… the dashboard reloads when done." />
           ) : null}
         </div>
+        <HistoryExport />
       </Card>
       <Card title="Backups">
         {backups.error ? <ErrorNote message={backups.error} onRetry={backups.reload} /> : null}
