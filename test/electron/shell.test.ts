@@ -120,7 +120,12 @@ describe('the Electron shell (main.ts) on a fake Electron', () => {
   });
 
   it('starts the services in the user-data folder with one sandboxed, guarded window', async () => {
-    const report = await ask<Report>(child, { type: 'report' });
+    // "Ready" is logged before the window has loaded; the window shows once it has.
+    const report = await until(
+      () => ask<Report>(child, { type: 'report' }),
+      (r) => r.windows[0]?.shown === true,
+      'the dashboard window to show',
+    );
     expect(report.lockRequested).toBe(true);
     expect(report.sandboxEnabled).toBe(true);
     expect(report.paths.userData).toBe(userData);
