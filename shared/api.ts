@@ -216,7 +216,7 @@ export interface ApiCommands {
   'withdrawals.delete': Cmd<{ id: string }, { deleted: true }>;
   'payout.status': Cmd<Empty, PayoutStatus>;
   'sources.list': Cmd<Empty, SourceHealth[]>;
-  'simulator.start': Cmd<{ rate?: number; storm?: boolean }, { running: true }>;
+  'simulator.start': Cmd<{ rate?: number; storm?: boolean; seed?: number }, { running: true }>;
   'simulator.stop': Cmd<Empty, { running: false }>;
   'overlay.info': Cmd<Empty, OverlayInfo>;
   'overlay.testAlert': Cmd<{ giftId?: number; count?: number; name?: string }, { sent: true }>;

@@ -55,6 +55,7 @@ import { rebuildDerived } from './ledger/rebuild';
 import { LedgerWriter, type WriterConfig } from './ledger/writer';
 import { LiveHub } from './live/hub';
 import { currentGoalProgress, payoutStatus } from './live/payout';
+import { SourceError } from './sources/sourceError';
 import type { EventSink, SourceManager } from './sources/types';
 
 /** A refusal with a stable code; the HTTP layer maps it to a status, IPC passes it on. */
@@ -199,7 +200,13 @@ export class GemlightCore {
     const parsed = schema.safeParse(params ?? {});
     if (!parsed.success) throw new ApiFailure('invalid_request', describeZodError(parsed.error));
     const handler = this.handlers[name] as (p: unknown) => ResultOf<K> | Promise<ResultOf<K>>;
-    return await handler(parsed.data);
+    try {
+      return await handler(parsed.data);
+    } catch (error) {
+      // The sources refuse with their own coded error; pass the code on, nothing more.
+      if (error instanceof SourceError) throw new ApiFailure(error.code, error.message);
+      throw error;
+    }
   }
 
   /** Submits raw events as a push client would. */
@@ -385,6 +392,7 @@ export class GemlightCore {
         this.requireSources().startSimulator({
           ...(p.rate !== undefined ? { rate: p.rate } : {}),
           ...(p.storm !== undefined ? { storm: p.storm } : {}),
+          ...(p.seed !== undefined ? { seed: p.seed } : {}),
         });
         return { running: true };
       },

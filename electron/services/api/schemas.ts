@@ -87,8 +87,14 @@ export const COMMAND_SCHEMAS: { [K in CommandName]: z.ZodType } = {
   'payout.status': empty,
   'sources.list': empty,
   'simulator.start': z.strictObject({
-    rate: z.number().min(0.1).max(200).optional(),
+    rate: z.number().min(0.1).max(500).optional(),
     storm: z.boolean().optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31)
+      .optional(),
   }),
   'simulator.stop': empty,
   'overlay.info': empty,
