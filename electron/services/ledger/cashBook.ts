@@ -11,6 +11,8 @@ interface Entry {
   coins: number;
   rates: Rates;
   exact: Rational;
+  /** Exact diamonds (coins × the session's diamonds per coin). */
+  diamonds: Rational;
 }
 
 interface Row {
@@ -32,6 +34,8 @@ export class CashBook {
   /** prefix[i] = exact cash of entries[0..i). Valid up to `validPrefix`. */
   private prefix: Rational[] = [Q.ZERO];
   private validPrefix = 0;
+  /** Exact diamonds of all entries, kept up to date entry by entry. */
+  private diamondsSum: Rational = Q.ZERO;
 
   constructor(
     private readonly db: LedgerDb,
@@ -49,6 +53,7 @@ export class CashBook {
       )
       .all();
     this.entries = rows.map((r) => this.entryOf(r));
+    this.diamondsSum = Q.sum(this.entries.map((e) => e.diamonds));
     this.index.clear();
     this.entries.forEach((e, i) => this.index.set(e.id, i));
     this.prefix = [Q.ZERO];
@@ -67,12 +72,18 @@ export class CashBook {
       if (at !== undefined) {
         const prev = this.entries[at];
         if (prev && prev.coins === row.coins && prev.startedAt === row.started_at) continue;
-        this.entries[at] = this.entryOf(row, prev?.rates);
+        const next = this.entryOf(row, prev?.rates);
+        this.diamondsSum = Q.add(
+          prev ? Q.sub(this.diamondsSum, prev.diamonds) : this.diamondsSum,
+          next.diamonds,
+        );
+        this.entries[at] = next;
         this.validPrefix = Math.min(this.validPrefix, at);
         continue;
       }
       // New sessions are almost always the latest; insert in order otherwise.
       const entry = this.entryOf(row);
+      this.diamondsSum = Q.add(this.diamondsSum, entry.diamonds);
       let i = this.entries.length;
       while (i > 0) {
         const before = this.entries[i - 1];
@@ -93,12 +104,14 @@ export class CashBook {
 
   private entryOf(row: Row, rates?: Rates): Entry {
     const r = rates ?? ratesFromJson(row.rates);
+    const diamonds = coinsToDiamonds(row.coins, r);
     return {
       id: row.id,
       startedAt: row.started_at,
       coins: row.coins,
       rates: r,
-      exact: Q.mul(coinsToDiamonds(row.coins, r), minorPerDiamond(r, this.currency)),
+      exact: Q.mul(diamonds, minorPerDiamond(r, this.currency)),
+      diamonds,
     };
   }
 
@@ -139,6 +152,11 @@ export class CashBook {
     const hi = to === null ? this.entries.length : this.lowerBound(to);
     if (hi <= lo) return 0n;
     return Q.roundHalfEven(this.prefixAt(hi)) - Q.roundHalfEven(this.prefixAt(lo));
+  }
+
+  /** Exact diamonds earned in all counted sessions. */
+  totalDiamonds(): Rational {
+    return this.diamondsSum;
   }
 
   /** Exact cash of everything counted. */

@@ -31,11 +31,7 @@ export interface PayoutInputs {
   now: number;
 }
 
-function earnedDiamonds(cash: CashBook): Rational {
-  let total = Q.ZERO;
-  for (const s of cash.sessions()) total = Q.add(total, coinsToDiamonds(s.coins, s.rates));
-  return total;
-}
+const earnedDiamonds = (cash: CashBook): Rational => cash.totalDiamonds();
 
 const withdrawnDiamonds = (ws: readonly WithdrawalDto[]): Rational =>
   Q.rational(ws.reduce((sum, w) => sum + BigInt(w.diamonds), 0n));
