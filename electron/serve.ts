@@ -7,6 +7,7 @@ import { ensureWeb } from '../scripts/ensure-web';
 import { DEFAULT_PORT, startGemlight } from './services/app';
 import { defaultDataDir } from './services/config/dataDir';
 import { LedgerTooNewError } from './services/ledger/db';
+import { BACKUP_USAGE, describeOpenFailure, runBackupCli } from './services/backup/cli';
 
 const USAGE = `Usage: npm run serve -- [options]
 
@@ -17,7 +18,8 @@ const USAGE = `Usage: npm run serve -- [options]
   --overlay-key K     Read-only overlay key (default: generated, kept in the data dir)   env GEMLIGHT_OVERLAY_KEY
   --lan               Listen on the local network too (binds 0.0.0.0)
   --rebuild           Regenerate the ledger's derived tables from its raw log, then serve
-  --help              Show this help`;
+  --help              Show this help
+${BACKUP_USAGE}`;
 
 function fail(message: string): never {
   process.stderr.write(`gemlight: ${message}\n`);
@@ -41,6 +43,10 @@ async function main(): Promise<void> {
         'overlay-key': { type: 'string' },
         lan: { type: 'boolean' },
         rebuild: { type: 'boolean' },
+        backup: { type: 'boolean' },
+        restore: { type: 'string' },
+        export: { type: 'string' },
+        import: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -61,6 +67,13 @@ async function main(): Promise<void> {
   const log = (line: string): void => {
     process.stderr.write(line + '\n');
   };
+  const backupOptions = {
+    ...(v.backup ? { backup: true } : {}),
+    ...(v.restore !== undefined ? { restore: v.restore } : {}),
+    ...(v.export !== undefined ? { export: v.export } : {}),
+    ...(v.import !== undefined ? { import: v.import } : {}),
+  };
+  if (await runBackupCli(backupOptions, dataDir)) return;
   // Build the dashboard and overlay first when they are missing or stale (a no-op when current).
   ensureWeb(log);
   let server;
@@ -77,6 +90,8 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     if (error instanceof LedgerTooNewError) fail(error.message);
+    const unopenable = describeOpenFailure(error, dataDir);
+    if (unopenable) fail(unopenable);
     const code = (error as { code?: unknown }).code;
     if (code === 'EADDRINUSE') {
       fail(

@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import pkg from '../../package.json';
 import type { CommandName, ParamsOf, ResultOf } from '../../shared/api';
 import type { LiveMessage } from '../../shared/liveState';
+import { AutoBackup } from './backup/auto';
 import { loadSecrets } from './config/secrets';
 import type { GemlightOptions, GemlightServer } from './contracts';
 import { GemlightCore } from './core';
@@ -130,6 +131,13 @@ export async function startGemlight(options: GemlightServerOptions): Promise<Gem
     };
     if (!options.withoutSources) await loadSources(core, log);
 
+    // The daily backup (7 daily + 4 weekly kept), taken with SQLite's online backup.
+    const autoBackup = new AutoBackup({
+      db: core.db,
+      dir: join(options.dataDir, 'backups'),
+      log,
+      ...(options.now ? { now: options.now } : {}),
+    }).start();
     let stopping: Promise<void> | null = null;
     const server: GemlightServer = {
       host,
@@ -148,6 +156,7 @@ export async function startGemlight(options: GemlightServerOptions): Promise<Gem
           await new Promise((r) => setImmediate(r));
           sockets.close();
           http.closeAllConnections();
+          await autoBackup.stop();
           await core.close();
         })();
         return stopping;
