@@ -1,0 +1,453 @@
+import type { EventOrigin, GiftInfo, Viewer } from '../shared/events';
+import type { CountedGift } from '../shared/liveState';
+import { TIERS, tierOf, type OverlayConfig, type Tier } from './config';
+
+/**
+ * Decides which gift alerts are on screen, without touching the DOM or the clock (callers pass
+ * `now`), so storms can be tested as plain values.
+ *
+ * Rules: one card per streak key, updated in place as the combo counts up; at most `maxOnScreen`
+ * cards; a card never starts later than `maxLagMs` after its gift arrived. When the queue would
+ * break that bound, small gifts are merged ("+23 Roses from 9 viewers"), then merged across gift
+ * kinds, then every card's time on screen is shortened. Gifts worth `thresholds.big` or more are
+ * never merged and never dropped.
+ */
+
+/** One card as the renderer draws it. */
+export interface AlertCard {
+  /** Stable per card, for the renderer's node map. */
+  id: number;
+  kind: 'single' | 'merged';
+  /** The streak key of a single card; null for merged cards. */
+  key: string | null;
+  /** The sender of a single card; null for merged cards. */
+  user: Viewer | null;
+  /** The gift; null when a merged card mixes several kinds. */
+  gift: GiftInfo | null;
+  count: number;
+  coins: number;
+  /** Distinct viewers behind the card. */
+  viewers: number;
+  tier: Tier;
+  origin: EventOrigin;
+}
+
+/** What changed since the last `drain()`. */
+export type CardChange =
+  | { type: 'show'; card: AlertCard }
+  | { type: 'update'; card: AlertCard }
+  | { type: 'hide'; card: AlertCard };
+
+/** Numbers for tests and the preview: how far behind live the alerts ran. */
+export interface SchedulerStats {
+  /** Largest delay between a gift arriving and it being visible (ms). */
+  maxLagMs: number;
+  /** Gifts (streak keys) that became visible. */
+  visibleGifts: number;
+  /** Cards shown, merged or not. */
+  cardsShown: number;
+  /** Streak keys folded into merged cards. */
+  mergedGifts: number;
+}
+
+/** The part of the overlay configuration the scheduler reads. */
+export type SchedulerOptions = Pick<
+  OverlayConfig,
+  'maxOnScreen' | 'maxLagMs' | 'thresholds' | 'durations' | 'minCoins'
+>;
+
+interface Member {
+  userId: string;
+  count: number;
+  coinsEach: number;
+  receivedAt: number;
+  visible: boolean;
+}
+
+interface Entry {
+  card: AlertCard;
+  /** Set in a heavy storm: a celebration shown as a big card rather than waiting its turn. */
+  capTier?: Tier;
+  members: Map<string, Member>;
+  state: 'queued' | 'shown';
+  shownAt: number;
+  expiresAt: number;
+}
+
+/** Shortest time on screen per tier while alerts are waiting: [normal storm, heavy storm]. */
+const MIN_SHOW: Record<Tier, readonly [number, number]> = {
+  toast: [1_000, 600],
+  standard: [1_500, 800],
+  big: [2_500, 1_200],
+  celebration: [4_000, 2_000],
+};
+/** A combo update keeps its card up at least this long afterwards. */
+const COMBO_HOLD_MS = 2_500;
+/** Plan for this share of the lag bound, leaving room for timer and network slack. */
+const LAG_BUDGET = 0.7;
+const FINISHED_MEMORY = 5_000;
+const BELOW_MIN_MEMORY = 2_000;
+
+const tierRank = (t: Tier): number => TIERS.indexOf(t);
+
+/** The alert scheduler; one per alerts widget. */
+export class AlertScheduler {
+  private readonly opts: SchedulerOptions;
+  private readonly queue: Entry[] = [];
+  private readonly shown: Entry[] = [];
+  private readonly byKey = new Map<string, Entry>();
+  /** Keys whose card already came and went: later repeats must not raise a second alert. */
+  private readonly finished = new Set<string>();
+  /** Streaks still under the minimum: they alert once their combo reaches it. */
+  private readonly belowMin = new Map<string, CountedGift>();
+  private changes: CardChange[] = [];
+  private nextId = 1;
+  /** 0 calm, 1 storm (merging), 2 heavy storm (merging and short cards). */
+  private level: 0 | 1 | 2 = 0;
+  /** Whether queued cards need on-screen cards cut to their minimum time. */
+  private cutting = false;
+  readonly stats: SchedulerStats = { maxLagMs: 0, visibleGifts: 0, cardsShown: 0, mergedGifts: 0 };
+
+  constructor(opts: SchedulerOptions) {
+    this.opts = opts;
+  }
+
+  /** A counted gift message: a new streak, or an update of one already known. */
+  gift(g: CountedGift, now: number): void {
+    const known = this.byKey.get(g.key);
+    if (known) {
+      this.updateMember(known, g.key, g.count, now);
+      return;
+    }
+    if (this.finished.has(g.key)) return;
+    const pending = this.belowMin.get(g.key);
+    const count = Math.max(g.count, pending?.count ?? 0);
+    if (count * g.gift.coins < this.opts.minCoins) {
+      this.rememberBelowMin({ ...g, count });
+      return;
+    }
+    this.belowMin.delete(g.key);
+    this.add({ ...g, count }, now);
+  }
+
+  /** A combo update for a streak: the card's counter follows, never a second card. */
+  combo(key: string, count: number, now: number): void {
+    const entry = this.byKey.get(key);
+    if (entry) {
+      this.updateMember(entry, key, count, now);
+      return;
+    }
+    const pending = this.belowMin.get(key);
+    if (pending && count > pending.count) this.gift({ ...pending, count }, now);
+  }
+
+  /** Advances time: ends cards, starts queued ones, and merges when the queue runs late. */
+  tick(now: number): void {
+    for (const e of [...this.shown]) if (e.expiresAt <= now) this.hide(e);
+    this.fill(now);
+    // Cards are cut short only when waiting for them to end would make the queue late.
+    this.cutting =
+      this.queue.length > 0 && this.projectedLag(now, 'natural') > this.opts.maxLagMs * LAG_BUDGET;
+    while (this.cutting && this.queue.length > 0 && this.placeable() === null) {
+      const cuttable = this.cutCandidates()
+        .filter((e) => e.shownAt + this.minShow(e.card.tier) <= now)
+        .sort((a, b) => a.expiresAt - b.expiresAt)[0];
+      if (!cuttable) break;
+      this.hide(cuttable);
+      this.fill(now);
+    }
+    if (this.queue.length === 0) {
+      this.level = 0;
+      this.cutting = false;
+    }
+  }
+
+  /** When `tick` next has work to do; null when nothing is on screen or waiting (idle). */
+  nextWakeAt(): number | null {
+    let next: number | null = null;
+    for (const e of this.shown) next = next === null ? e.expiresAt : Math.min(next, e.expiresAt);
+    if (this.cutting && this.placeable() === null) {
+      for (const e of this.cutCandidates()) {
+        const t = e.shownAt + this.minShow(e.card.tier);
+        next = next === null ? t : Math.min(next, t);
+      }
+    }
+    return next;
+  }
+
+  /** Cards that may be cut short for the queue: with a free slot, only a blocking celebration. */
+  private cutCandidates(): Entry[] {
+    const onlyCelebration = this.shown.length < this.opts.maxOnScreen;
+    return this.shown.filter((e) => !onlyCelebration || e.card.tier === 'celebration');
+  }
+
+  /** Changes since the last call, in order. */
+  drain(): CardChange[] {
+    const out = this.changes;
+    this.changes = [];
+    return out;
+  }
+
+  /** Cards waiting for a slot. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Cards on screen. */
+  get onScreen(): number {
+    return this.shown.length;
+  }
+
+  private rememberBelowMin(g: CountedGift): void {
+    this.belowMin.delete(g.key);
+    this.belowMin.set(g.key, g);
+    if (this.belowMin.size > BELOW_MIN_MEMORY) {
+      const oldest = this.belowMin.keys().next();
+      if (!oldest.done) this.belowMin.delete(oldest.value);
+    }
+  }
+
+  private isMergeable(coins: number): boolean {
+    return coins < this.opts.thresholds.big;
+  }
+
+  private add(g: CountedGift, now: number): void {
+    const member: Member = {
+      userId: g.user.id,
+      count: g.count,
+      coinsEach: g.gift.coins,
+      receivedAt: now,
+      visible: false,
+    };
+    const coins = g.count * g.gift.coins;
+    if (this.level > 0 && this.isMergeable(coins)) {
+      const group = this.groupFor(g.gift);
+      if (group) {
+        this.join(group, g.key, member, now);
+        this.tick(now);
+        return;
+      }
+    }
+    const entry: Entry = {
+      card: {
+        id: this.nextId++,
+        kind: 'single',
+        key: g.key,
+        user: g.user,
+        gift: g.gift,
+        count: g.count,
+        coins,
+        viewers: 1,
+        tier: tierOf(coins, this.opts.thresholds),
+        origin: g.origin,
+      },
+      members: new Map([[g.key, member]]),
+      state: 'queued',
+      shownAt: 0,
+      expiresAt: 0,
+    };
+    this.byKey.set(g.key, entry);
+    this.queue.push(entry);
+    this.tick(now);
+    this.compact(now);
+  }
+
+  /** During a storm: the merged card a small gift joins, shown ones first (no wait at all). */
+  private groupFor(gift: GiftInfo): Entry | null {
+    const fits = (e: Entry): boolean =>
+      e.card.kind === 'merged' && (e.card.gift === null || e.card.gift.id === gift.id);
+    return this.shown.find(fits) ?? this.queue.find(fits) ?? null;
+  }
+
+  private join(group: Entry, key: string, member: Member, now: number): void {
+    group.members.set(key, member);
+    this.byKey.set(key, group);
+    this.stats.mergedGifts++;
+    this.refresh(group);
+    if (group.state === 'shown') {
+      this.markVisible(group, now);
+      group.expiresAt = Math.max(group.expiresAt, now + COMBO_HOLD_MS);
+      this.changes.push({ type: 'update', card: { ...group.card } });
+    }
+  }
+
+  private updateMember(entry: Entry, key: string, count: number, now: number): void {
+    const m = entry.members.get(key);
+    if (!m || count <= m.count) return;
+    m.count = count;
+    this.refresh(entry);
+    if (entry.state === 'shown') {
+      const hold = Math.min(COMBO_HOLD_MS, this.opts.durations[entry.card.tier]);
+      entry.expiresAt = Math.max(entry.expiresAt, now + hold);
+      this.changes.push({ type: 'update', card: { ...entry.card } });
+    }
+  }
+
+  /** Recomputes a card's totals from its members. */
+  private refresh(entry: Entry): void {
+    let count = 0;
+    let coins = 0;
+    const viewers = new Set<string>();
+    for (const m of entry.members.values()) {
+      count += m.count;
+      coins += m.count * m.coinsEach;
+      viewers.add(m.userId);
+    }
+    const card = entry.card;
+    card.count = count;
+    card.coins = coins;
+    card.viewers = viewers.size;
+    const tier = tierOf(coins, this.opts.thresholds);
+    // A merged card stands for many small gifts: it never grows into a big or celebration card.
+    const cap = card.kind === 'merged' ? 'standard' : (entry.capTier ?? 'celebration');
+    card.tier = tierRank(tier) > tierRank(cap) ? cap : tier;
+  }
+
+  private minShow(tier: Tier): number {
+    const [storm, heavy] = MIN_SHOW[tier];
+    return Math.min(this.opts.durations[tier], this.level === 2 ? heavy : storm);
+  }
+
+  /** Index in the queue of the first card that may start now, or null. */
+  private placeable(): number | null {
+    if (this.shown.length >= this.opts.maxOnScreen) return null;
+    const celebrating = this.shown.some((e) => e.card.tier === 'celebration');
+    // One full-screen celebration at a time; smaller cards may pass a waiting celebration.
+    const i = this.queue.findIndex((e) => !celebrating || e.card.tier !== 'celebration');
+    return i < 0 ? null : i;
+  }
+
+  private fill(now: number): void {
+    for (let i = this.placeable(); i !== null; i = this.placeable()) {
+      const [entry] = this.queue.splice(i, 1);
+      if (!entry) break;
+      entry.state = 'shown';
+      entry.shownAt = now;
+      entry.expiresAt = now + this.opts.durations[entry.card.tier];
+      this.shown.push(entry);
+      this.markVisible(entry, now);
+      this.stats.cardsShown++;
+      this.changes.push({ type: 'show', card: { ...entry.card } });
+    }
+  }
+
+  private markVisible(entry: Entry, now: number): void {
+    for (const m of entry.members.values()) {
+      if (m.visible) continue;
+      m.visible = true;
+      this.stats.visibleGifts++;
+      this.stats.maxLagMs = Math.max(this.stats.maxLagMs, now - m.receivedAt);
+    }
+  }
+
+  private hide(entry: Entry): void {
+    const i = this.shown.indexOf(entry);
+    if (i >= 0) this.shown.splice(i, 1);
+    for (const key of entry.members.keys()) {
+      this.byKey.delete(key);
+      this.finished.add(key);
+    }
+    while (this.finished.size > FINISHED_MEMORY) {
+      const oldest = this.finished.values().next();
+      if (oldest.done) break;
+      this.finished.delete(oldest.value);
+    }
+    this.changes.push({ type: 'hide', card: { ...entry.card } });
+  }
+
+  /**
+   * The largest lag the queue would reach: a greedy replay of the slots, celebrations one at a
+   * time. `short`: every card gets only its minimum time; `natural`: cards on screen run their
+   * course, queued ones their minimum.
+   */
+  private projectedLag(now: number, mode: 'short' | 'natural' = 'short'): number {
+    const slots = this.shown.map((e) =>
+      mode === 'natural'
+        ? Math.max(now, e.expiresAt)
+        : Math.max(now, Math.min(e.expiresAt, e.shownAt + this.minShow(e.card.tier))),
+    );
+    while (slots.length < this.opts.maxOnScreen) slots.push(now);
+    const celebration = this.shown.find((e) => e.card.tier === 'celebration');
+    let celebrationFree = !celebration
+      ? now
+      : mode === 'natural'
+        ? Math.max(now, celebration.expiresAt)
+        : Math.max(now, celebration.shownAt + this.minShow('celebration'));
+    let worst = 0;
+    for (const e of this.queue) {
+      slots.sort((a, b) => a - b);
+      let start = slots[0] ?? now;
+      if (e.card.tier === 'celebration') start = Math.max(start, celebrationFree);
+      let oldest = Infinity;
+      for (const m of e.members.values()) oldest = Math.min(oldest, m.receivedAt);
+      worst = Math.max(worst, start - oldest);
+      const end = start + this.minShow(e.card.tier);
+      slots[0] = end;
+      if (e.card.tier === 'celebration') celebrationFree = end;
+    }
+    return worst;
+  }
+
+  /** Keeps the queue within the lag bound: merge by gift, then merge all, then shorten cards. */
+  private compact(now: number): void {
+    const budget = this.opts.maxLagMs * LAG_BUDGET;
+    if (this.queue.length === 0 || this.projectedLag(now) <= budget) return;
+    if (this.level === 0) this.level = 1;
+    this.mergeQueued((e) => e.card.gift?.id ?? -1);
+    if (this.projectedLag(now) <= budget) return;
+    this.mergeQueued(() => 0);
+    if (this.projectedLag(now) <= budget) return;
+    this.level = 2;
+    if (this.projectedLag(now) > budget) {
+      // Full-screen celebrations take turns; rather than run late, later ones become big cards.
+      for (const e of this.queue) {
+        if (e.card.tier !== 'celebration') continue;
+        e.capTier = 'big';
+        this.refresh(e);
+      }
+    }
+    this.tick(now);
+  }
+
+  /** Folds queued small cards with the same group id into one merged card each. */
+  private mergeQueued(groupOf: (e: Entry) => number): void {
+    const groups = new Map<number, Entry>();
+    const kept: Entry[] = [];
+    for (const e of this.queue) {
+      if (!this.isMergeable(e.card.coins) && e.card.kind === 'single') {
+        kept.push(e);
+        continue;
+      }
+      const id = groupOf(e);
+      const group = groups.get(id);
+      if (!group) {
+        groups.set(id, e);
+        kept.push(e);
+        continue;
+      }
+      this.absorb(group, e);
+    }
+    for (const group of groups.values()) this.refresh(group);
+    this.queue.splice(0, this.queue.length, ...kept);
+  }
+
+  /** Moves `from`'s members into `into`, turning `into` into a merged card. */
+  private absorb(into: Entry, from: Entry): void {
+    if (into.card.kind === 'single') {
+      into.card.kind = 'merged';
+      into.card.key = null;
+      into.card.user = null;
+      this.stats.mergedGifts += into.members.size;
+    }
+    if (into.card.gift && from.card.gift && into.card.gift.id !== from.card.gift.id) {
+      into.card.gift = null;
+    }
+    if (from.card.gift === null) into.card.gift = null;
+    for (const [key, m] of from.members) {
+      into.members.set(key, m);
+      this.byKey.set(key, into);
+    }
+    this.stats.mergedGifts += from.card.kind === 'single' ? from.members.size : 0;
+    if (from.card.origin === 'live') into.card.origin = 'live';
+  }
+}

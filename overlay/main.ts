@@ -1,0 +1,169 @@
+import './style.css';
+import { newTopGifter } from '../shared/leaderboard';
+import { emptyLiveState, reduceLive, type LiveMessage, type LiveState } from '../shared/liveState';
+import { assertNever } from '../shared/result';
+import { AlertView } from './alertView';
+import { amountFormat } from './amounts';
+import { GoalView, LeaderboardView, ShoutoutView } from './boardViews';
+import { parseConfig, type OverlayConfig } from './config';
+import { connectEvents, type ConnectionState } from './connection';
+import { parseFrame } from './protocol';
+import { el } from './viewerText';
+import type { SchedulerStats } from './alertScheduler';
+
+/**
+ * The OBS browser-source page. One bundle serves every widget; the path (/overlay/<widget>)
+ * picks what is drawn. State comes only from the /events socket and is kept by the shared
+ * reducer, so a reconnect's snapshot puts everything right without a reload.
+ */
+
+/** What the page exposes for the preview and for tests. Read-only numbers, no controls. */
+export interface OverlayDebug {
+  widget: string;
+  connection: ConnectionState;
+  snapshots: number;
+  invalidFrames: number;
+  alerts: SchedulerStats | null;
+  cardsOnScreen: () => number;
+}
+
+declare global {
+  interface Window {
+    gemlightOverlay?: OverlayDebug;
+  }
+}
+
+const LANDSCAPE = { w: 1920, h: 1080 };
+const PORTRAIT = { w: 1080, h: 1920 };
+
+function applyTheme(root: HTMLElement, c: OverlayConfig): void {
+  const s = root.style;
+  s.setProperty('--accent', c.theme.accent);
+  s.setProperty('--accent2', c.theme.accent2);
+  s.setProperty('--text', c.theme.text);
+  s.setProperty('--panel', c.theme.panel);
+  s.setProperty('--size', `${c.theme.size}px`);
+  if (c.theme.font) s.setProperty('--font', `"${c.theme.font}"`);
+  for (const [tier, ms] of Object.entries(c.durations)) s.setProperty(`--${tier}-ms`, `${ms}ms`);
+}
+
+/** Scales the stage so a 1920×1080 (or 1080×1920) layout fills any source size. */
+function fitStage(stage: HTMLElement, c: OverlayConfig): void {
+  const w = window.innerWidth;
+  const h = window.innerHeight;
+  const ref = w >= h ? LANDSCAPE : PORTRAIT;
+  const auto = c.fit === 'canvas' ? Math.min(w / ref.w, h / ref.h) : 1;
+  const scale = Math.max(0.05, auto * c.scale);
+  stage.style.width = `${w / scale}px`;
+  stage.style.height = `${h / scale}px`;
+  stage.style.transform = `scale(${scale})`;
+  stage.classList.toggle('portrait', h > w);
+}
+
+function start(): void {
+  const config = parseConfig(window.location);
+  const body = document.body;
+  applyTheme(document.documentElement, config);
+  const stage = el('div', `stage widget-${config.widget}`);
+  body.appendChild(stage);
+  fitStage(stage, config);
+  window.addEventListener('resize', () => fitStage(stage, config));
+
+  const wants = (w: 'alerts' | 'leaderboard' | 'goal'): boolean =>
+    config.widget === w || config.widget === 'all';
+  const area = (name: string): HTMLElement => {
+    const a = el('div', `area area-${name}`);
+    stage.appendChild(a);
+    return a;
+  };
+
+  let state: LiveState = emptyLiveState();
+  const format = (): ReturnType<typeof amountFormat> => amountFormat(config.unit, state.session);
+  // The combined layout places goal and board itself; `position` then moves the alerts only.
+  const all = config.widget === 'all';
+  const goal = wants('goal')
+    ? new GoalView(config, area('goal'), all ? 'top-left' : config.position)
+    : null;
+  const board = wants('leaderboard')
+    ? new LeaderboardView(config, area('leaderboard'), all ? 'top-right' : config.position)
+    : null;
+  const alerts = wants('alerts') ? new AlertView(config, area('alerts'), format) : null;
+  const shoutout = wants('alerts') && config.shoutout ? new ShoutoutView(area('shoutout')) : null;
+  const dot = config.preview ? el('div', 'status-dot') : null;
+  if (dot) body.appendChild(dot);
+
+  const debug: OverlayDebug = {
+    widget: config.widget,
+    connection: 'connecting',
+    snapshots: 0,
+    invalidFrames: 0,
+    alerts: alerts?.scheduler.stats ?? null,
+    cardsOnScreen: () => alerts?.nodeCount ?? 0,
+  };
+  window.gemlightOverlay = debug;
+
+  const renderBoards = (animate: boolean): void => {
+    board?.render(state.leaderboards[config.leaderboard.period], format(), animate);
+    goal?.render(state.goal, state.currency, animate);
+  };
+
+  const onMessage = (m: LiveMessage): void => {
+    switch (m.type) {
+      case 'snapshot':
+        state = reduceLive(state, m);
+        debug.snapshots++;
+        renderBoards(false);
+        return;
+      case 'gift':
+        // Session totals are not shown here; the alert is all a gift changes on this page.
+        alerts?.gift(m.gift);
+        return;
+      case 'combo':
+        alerts?.combo(m.key, m.count);
+        return;
+      case 'leaderboard': {
+        const before = state.leaderboards.session;
+        state = reduceLive(state, m);
+        if (m.period === config.leaderboard.period) {
+          board?.render(state.leaderboards[m.period], format(), true);
+        }
+        const top = m.period === 'session' ? newTopGifter(before, m.entries) : null;
+        if (top) shoutout?.show(top, format());
+        return;
+      }
+      case 'goal':
+        state = reduceLive(state, m);
+        goal?.render(state.goal, state.currency, true);
+        return;
+      case 'session':
+        state = reduceLive(state, m);
+        renderBoards(false);
+        return;
+      case 'social':
+      case 'viewers':
+      case 'source':
+      case 'overlays':
+        return;
+      default:
+        assertNever(m, 'live message');
+    }
+  };
+
+  const params = new URLSearchParams({ key: config.key, widget: config.widget });
+  if (config.preview) params.set('preview', '1');
+  const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+  connectEvents({
+    url: `${scheme}://${window.location.host}/events?${params.toString()}`,
+    onState: (s) => {
+      debug.connection = s;
+      if (dot) dot.dataset.state = s;
+    },
+    onFrame: (data) => {
+      const frame = parseFrame(data);
+      if (frame.kind === 'message') onMessage(frame.message);
+      else if (frame.kind === 'invalid') debug.invalidFrames++;
+    },
+  });
+}
+
+start();

@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { AlertScheduler, type CardChange } from '../../overlay/alertScheduler';
+import { DEFAULT_DURATIONS } from '../../overlay/config';
+import type { CountedGift } from '../../shared/liveState';
+import { GIFTS, counted, viewer } from './scene';
+
+const options = {
+  maxOnScreen: 3,
+  maxLagMs: 5_000,
+  thresholds: { standard: 100, big: 1_000, celebration: 10_000 },
+  durations: DEFAULT_DURATIONS,
+  minCoins: 0,
+};
+
+type Input = { at: number; gift: CountedGift } | { at: number; combo: [string, number] };
+
+/** Feeds inputs in time order, waking the scheduler whenever it asks to; returns all changes. */
+function run(s: AlertScheduler, inputs: Input[], until = 120_000): CardChange[] {
+  const out: CardChange[] = [];
+  let maxOnScreen = 0;
+  let i = 0;
+  let stalls = 0;
+  let last = -1;
+  for (;;) {
+    const nextInput = inputs[i]?.at ?? Infinity;
+    const wake = s.nextWakeAt() ?? Infinity;
+    const now = Math.min(nextInput, wake);
+    if (now === Infinity || now > until) break;
+    if (nextInput <= wake) {
+      const input = inputs[i++];
+      if (!input) break;
+      if ('gift' in input) s.gift(input.gift, now);
+      else s.combo(input.combo[0], input.combo[1], now);
+    } else {
+      // A scheduler that asks to be woken at a time when it then does nothing would spin.
+      stalls = now === last ? stalls + 1 : 0;
+      last = now;
+      if (stalls > 100) throw new Error(`scheduler keeps waking at ${now} with nothing to do`);
+      s.tick(now);
+    }
+    out.push(...s.drain());
+    maxOnScreen = Math.max(maxOnScreen, s.onScreen);
+  }
+  expect(maxOnScreen).toBeLessThanOrEqual(options.maxOnScreen);
+  return out;
+}
+
+describe('alert scheduler', () => {
+  it('gives a 10-step streak one card whose counter ends at 10', () => {
+    const s = new AlertScheduler(options);
+    const fan = viewer('u1', 'Ana');
+    const inputs: Input[] = [];
+    for (let n = 1; n <= 10; n++) {
+      inputs.push({
+        at: n * 200,
+        gift: counted('streak-1', fan, GIFTS.rose, n, { ended: n === 10 }),
+      });
+    }
+    const changes = run(s, inputs);
+    const shows = changes.filter((c) => c.type === 'show');
+    expect(shows).toHaveLength(1);
+    const last = changes.filter((c) => c.type !== 'hide').at(-1);
+    expect(last?.card.count).toBe(10);
+    expect(last?.card.coins).toBe(10);
+    expect(changes.at(-1)?.type).toBe('hide');
+    // Idle afterwards: nothing to wake up for.
+    expect(s.nextWakeAt()).toBeNull();
+  });
+
+  it('ignores repeats of a streak whose card already ended', () => {
+    const s = new AlertScheduler(options);
+    const fan = viewer('u1', 'Ana');
+    const changes = run(s, [
+      { at: 0, gift: counted('k', fan, GIFTS.heart, 1, { ended: false }) },
+      { at: 60_000, gift: counted('k', fan, GIFTS.heart, 2, { ended: true }) },
+    ]);
+    expect(changes.filter((c) => c.type === 'show')).toHaveLength(1);
+  });
+
+  it('combo messages update the counter of the card on screen', () => {
+    const s = new AlertScheduler(options);
+    const changes = run(s, [
+      { at: 0, gift: counted('k', viewer('u1', 'Ana'), GIFTS.heart, 1, { ended: false }) },
+      { at: 300, combo: ['k', 5] },
+      { at: 600, combo: ['k', 4] },
+    ]);
+    const updates = changes.filter((c) => c.type === 'update');
+    expect(updates.map((c) => c.card.count)).toEqual([5]);
+    expect(updates[0]?.card.tier).toBe('toast');
+  });
+
+  it('holds a streak under the minimum until its combo reaches it', () => {
+    const s = new AlertScheduler({ ...options, minCoins: 50 });
+    const fan = viewer('u1', 'Ana');
+    const changes = run(s, [
+      { at: 0, gift: counted('k', fan, GIFTS.heart, 1, { ended: false }) },
+      { at: 100, gift: counted('k', fan, GIFTS.heart, 4, { ended: false }) },
+      { at: 200, gift: counted('k', fan, GIFTS.heart, 5, { ended: false }) },
+      { at: 300, combo: ['k', 6] },
+      { at: 400, gift: counted('small', fan, GIFTS.rose, 1) },
+    ]);
+    const shows = changes.filter((c) => c.type === 'show');
+    expect(shows).toHaveLength(1);
+    expect(shows[0]?.card.count).toBe(5);
+    expect(changes.filter((c) => c.type === 'update').at(-1)?.card.count).toBe(6);
+  });
+
+  it('lets a calm queue wait for cards to end instead of cutting them', () => {
+    // A bound long enough to wait for one card to end: nothing is cut.
+    const s = new AlertScheduler({ ...options, maxLagMs: 10_000 });
+    const inputs: Input[] = [0, 1, 2, 3].map((i) => ({
+      at: i,
+      gift: counted(`k${i}`, viewer(`u${i}`, `V${i}`), GIFTS.moneyGun, 1),
+    }));
+    const changes = run(s, inputs);
+    const firstHide = changes.findIndex((c) => c.type === 'hide');
+    const fourthShow = changes.filter((c) => c.type === 'show')[3];
+    expect(firstHide).toBeGreaterThan(0);
+    expect(fourthShow?.card.key).toBe('k3');
+    expect(s.stats.maxLagMs).toBe(DEFAULT_DURATIONS.standard - 3);
+  });
+
+  it('keeps a storm of 2,000 small gifts within the lag bound and shows every big gift', () => {
+    const s = new AlertScheduler(options);
+    const inputs: Input[] = [];
+    const bigKeys: string[] = [];
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 2_000; i++) {
+      const at = i; // one per millisecond: 2,000 in 2 s
+      if (i % 200 === 100) {
+        const key = `big-${i}`;
+        bigKeys.push(key);
+        const gift = i % 400 === 100 ? GIFTS.lion : GIFTS.privateJet;
+        inputs.push({ at, gift: counted(key, viewer(`b${i}`, `Big ${i}`), gift, 1) });
+        continue;
+      }
+      // 300 viewers with rose and heart streaks that count up.
+      const u = i % 300;
+      const gift = u % 3 === 0 ? GIFTS.heart : GIFTS.rose;
+      const key = `s-${u}`;
+      const n = (counts.get(key) ?? 0) + 1;
+      counts.set(key, n);
+      inputs.push({
+        at,
+        gift: counted(key, viewer(`v${u}`, `Viewer ${u}`), gift, n, { ended: false }),
+      });
+    }
+    const changes = run(s, inputs);
+    expect(s.stats.maxLagMs).toBeLessThanOrEqual(options.maxLagMs);
+    const shownKeys = new Set(
+      changes.filter((c) => c.type === 'show' && c.card.kind === 'single').map((c) => c.card.key),
+    );
+    for (const key of bigKeys) expect(shownKeys).toContain(key);
+    // Big gifts are never merged.
+    const merged = changes.filter((c) => c.card.kind === 'merged');
+    expect(merged.length).toBeGreaterThan(0);
+    for (const c of merged)
+      expect(c.card.tier === 'big' || c.card.tier === 'celebration').toBe(false);
+    // Every streak key became visible, in its own card or a merged one.
+    expect(s.stats.visibleGifts).toBe(300 + bigKeys.length);
+    expect(s.queued).toBe(0);
+    expect(s.nextWakeAt()).toBeNull();
+  });
+
+  it('merged cards say how many gifts from how many viewers', () => {
+    const s = new AlertScheduler({ ...options, maxOnScreen: 1, maxLagMs: 2_000 });
+    const inputs: Input[] = [];
+    for (let i = 0; i < 40; i++) {
+      inputs.push({ at: i, gift: counted(`r${i}`, viewer(`v${i % 9}`, `V${i}`), GIFTS.rose, 1) });
+    }
+    const changes = run(s, inputs);
+    const merged = changes.filter((c) => c.card.kind === 'merged' && c.type === 'show');
+    expect(merged.length).toBeGreaterThan(0);
+    const card = merged[0]?.card;
+    expect(card?.gift?.name).toBe('Rose');
+    expect(card?.viewers).toBeLessThanOrEqual(9);
+    expect(s.stats.visibleGifts).toBe(40);
+  });
+});
