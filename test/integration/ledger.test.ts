@@ -328,6 +328,14 @@ describe('sessions', () => {
     ]);
     expect(db.prepare('SELECT sum(coins) AS c FROM all_gifters').get()).toEqual({ c: 5 });
     expect(db.prepare('SELECT sum(coins) AS c FROM day_gifters').get()).toEqual({ c: 5 });
+    // A simulated session ends after five quiet minutes; the LIVE one waits the full timeout.
+    append(w, [sim('simulated'), gift({ coins: 1, streakable: false })], T0 + 6 * MIN);
+    const after = db.prepare('SELECT simulated, ended_at FROM sessions ORDER BY id').all();
+    expect(after).toEqual([
+      { simulated: 0, ended_at: null },
+      { simulated: 1, ended_at: T0 },
+      { simulated: 1, ended_at: null },
+    ]);
   });
 });
 

@@ -85,6 +85,8 @@ interface StreakRow {
 }
 
 const SEP = '\u001f';
+/** Simulated sessions close after at most this long without events. */
+export const SIMULATED_IDLE_MS = 5 * 60_000;
 const MINUTE = 60_000;
 
 /** Start of the local calendar day containing `time` (leaderboard days follow the creator's clock). */
@@ -355,7 +357,9 @@ export class LedgerWriter {
   closeIdle(now: number, effects: LedgerEffect[] = []): LedgerEffect[] {
     const idle = this.config.sessionIdleTimeoutMs();
     for (const [sim, s] of this.open) {
-      if (now - s.last_event_at >= idle) {
+      // A stopped simulator sends no end: its session should not linger as "the" live one.
+      const limit = sim ? Math.min(idle, SIMULATED_IDLE_MS) : idle;
+      if (now - s.last_event_at >= limit) {
         this.close(sim, s.last_event_at, 'idle', effects);
       }
     }
