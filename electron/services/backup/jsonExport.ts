@@ -77,12 +77,15 @@ export function exportLedger(db: LedgerDb, now = Date.now()): LedgerExport {
   db.transaction(() => {
     for (const table of tableNames(db)) {
       const columns = columnsOf(db, table);
-      const stmt = db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`);
       let rows: unknown[][];
       try {
-        rows = stmt.raw(true).safeIntegers(true).all() as unknown[][];
+        rows = db
+          .prepare(`SELECT * FROM "${table}" ORDER BY rowid`)
+          .raw(true)
+          .safeIntegers(true)
+          .all() as unknown[][];
       } catch {
-        // WITHOUT ROWID tables have no rowid: their primary key orders them.
+        // WITHOUT ROWID tables have no rowid: they are read in primary-key order.
         rows = db
           .prepare(`SELECT * FROM "${table}"`)
           .raw(true)
