@@ -20,6 +20,7 @@ import { assertNever } from '../../shared/result';
 import { startGemlight } from '../services/app';
 import type { GemlightServer } from '../services/contracts';
 import { IPC_CHANNELS } from './bridge-types';
+import { createAppLog } from './appLog';
 import { dashboardWindow, type DashboardWindow } from './dashboardWindow';
 import { createInvokeHandler, isTrustedSender } from './ipcHandlers';
 import { electronBindingPath, MISSING_BINDING_HINT } from './nativeBinding';
@@ -38,10 +39,9 @@ import { goalReachedNotice, type TrayAction } from './trayModel';
  * (0 = a free port), GEMLIGHT_TEST_HOOKS=1 (exposes the tray title to Playwright).
  */
 
-const log = (line: string): void => console.log(`[gemlight] ${line}`);
-
 const userData = process.env.GEMLIGHT_USER_DATA;
 if (userData) app.setPath('userData', userData);
+const log = createAppLog(join(app.getPath('userData'), 'logs', 'gemlight.log'));
 // Every renderer is sandboxed, whatever a window's options say.
 app.enableSandbox();
 
@@ -234,7 +234,11 @@ function startFailure(error: unknown): string {
       'with another data folder? Stop it and start Gemlight again.'
     );
   }
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.includes('NODE_MODULE_VERSION') || message.includes('better_sqlite3.node')) {
+    return `${message}\n\n${MISSING_BINDING_HINT}`;
+  }
+  return message;
 }
 
 if (!app.requestSingleInstanceLock()) {

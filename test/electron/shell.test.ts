@@ -130,6 +130,9 @@ describe('the Electron shell (main.ts) on a fake Electron', () => {
     expect(report.sandboxEnabled).toBe(true);
     expect(report.paths.userData).toBe(userData);
     expect(existsSync(join(userData, 'gemlight.db'))).toBe(true);
+    expect(readFileSync(join(userData, 'logs', 'gemlight.log'), 'utf8')).toMatch(
+      /Z Ready: http:\/\/127\.0\.0\.1:\d+/,
+    );
     expect(report.windows).toHaveLength(1);
     const [win] = report.windows;
     expect(win?.shown).toBe(true);
