@@ -8,7 +8,7 @@
  * differs (one transaction per session instead of per 2 ms) and durability is relaxed while
  * seeding (synchronous=OFF), which changes no stored byte.
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -213,7 +213,7 @@ export function seedLedger(options: SeedOptions): SeedResult {
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
-  return {
+  const result: SeedResult = {
     gifts: options.gifts,
     sessions: plan.length,
     records,
@@ -221,7 +221,13 @@ export function seedLedger(options: SeedOptions): SeedResult {
     bytes: ledgerBytes(options.dataDir),
     file,
   };
+  // Kept beside the ledger so the history benchmark can report how long seeding took.
+  writeFileSync(join(options.dataDir, SEED_REPORT), JSON.stringify(result, null, 2) + '\n');
+  return result;
 }
+
+/** Name of the seeding report written beside the ledger. */
+export const SEED_REPORT = 'seed-report.json';
 
 const USAGE = `Usage: npm run seed -- --data-dir DIR [--gifts N] [--years Y] [--gifters G] [--seed S]
 

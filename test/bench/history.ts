@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ledgerBytes, seedLedger } from '../../scripts/seed';
+import { ledgerBytes, SEED_REPORT, seedLedger, type SeedResult } from '../../scripts/seed';
 import { spawnServeProcess, type ServeProcess } from '../support/server';
 import type { Figure } from './report';
 import { spread, type Spread } from './stats';
@@ -151,6 +151,9 @@ export async function runHistory(
     const seeded = seedLedger({ dataDir: dir, gifts: plan.gifts });
     seedMs = seeded.ms;
     log(`  seeded in ${(seeded.ms / 1000).toFixed(1)} s`);
+  }
+  if (seedMs === null && existsSync(join(dir, SEED_REPORT))) {
+    seedMs = (JSON.parse(readFileSync(join(dir, SEED_REPORT), 'utf8')) as SeedResult).ms;
   }
   const facts = factsOf(dir);
   const bytes = ledgerBytes(dir);
