@@ -41,6 +41,8 @@ export interface Loaded<T> {
 export function useCommand<K extends CommandName>(
   name: K,
   params: ParamsOf<K> | null,
+  /** Runs the command again whenever this changes (e.g. the live session's id). */
+  refreshKey: string | number | null = null,
 ): Loaded<ResultOf<K>> {
   const { client } = useDashboard();
   const [data, setData] = useState<ResultOf<K> | null>(null);
@@ -54,6 +56,7 @@ export function useCommand<K extends CommandName>(
   useEffect(() => {
     if (key === null) return;
     let cancelled = false;
+    // A refresh keeps showing the old data while it loads, so tables do not flicker.
     setLoading(true);
     client.invoke(name, paramsRef.current as ParamsOf<K>).then(
       (result) => {
@@ -71,7 +74,7 @@ export function useCommand<K extends CommandName>(
     return () => {
       cancelled = true;
     };
-  }, [client, name, key, round]);
+  }, [client, name, key, round, refreshKey]);
 
   const reload = useCallback(() => setRound((r) => r + 1), []);
   return { data, error, loading, reload };

@@ -29,7 +29,7 @@ try {
   await api('POST', '/api/rates', {
     ...base,
     effectiveFrom: Date.now() - 3 * DAY,
-    usdPerDiamond: '0.00488',
+    usdPerDiamond: '0.0049',
   });
   await api('POST', '/api/withdrawals', {
     time: Date.now() - 20 * DAY,
@@ -81,11 +81,13 @@ try {
   await shot('app-data', '#/settings/app', '[data-testid=backup-list] li');
   await page.evaluate(`window.location.hash = '#/settings/overlays'`);
   await page.waitForSelector('[data-testid=overlay-preview]');
-  // Let the preview connect, then show a big test alert in it.
-  await page.waitForTimeout(1500);
-  await page.locator('select[name=test-gift]').selectOption('5897');
+  // Let the preview connect, then show a big test alert in it (after the toast has gone).
+  await page.getByRole('button', { name: 'All in one', exact: true }).click();
+  await page.waitForTimeout(2000);
+  await page.locator('select[name=test-gift]').selectOption('6090');
+  await page.locator('input[name=test-name]').fill('Sofia Star');
   await page.getByRole('button', { name: 'Send test alert' }).click();
-  await page.waitForTimeout(700);
+  await page.waitForTimeout(3800);
   await shot('overlay-builder', '#/settings/overlays', '[data-testid=overlay-url]');
   await page.getByRole('button', { name: 'Switch to light theme' }).click();
   await shot('live-light', '#/live', '[data-testid=live-coins]');

@@ -27,6 +27,8 @@ interface ChartProps {
   height?: number;
   /** Formats y-axis values. */
   formatY?: (v: number) => string;
+  /** The x axis shows at least this span (ms), so a chart with one bar is not stretched. */
+  minSpanMs?: number;
   /** Formats x-axis values (ms since the epoch); default: short local time. */
   formatX?: (ms: number) => string;
 }
@@ -48,6 +50,7 @@ export function Chart({
   height = 220,
   formatY,
   formatX,
+  minSpanMs = 0,
 }: ChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -70,7 +73,13 @@ export function Chart({
       ms: 1,
       legend: { show: series.length > 1 },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
+      scales: {
+        x: {
+          time: true,
+          range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax =>
+            minSpanMs > 0 ? [Math.min(min, max - minSpanMs), max + 60_000] : [min, max],
+        },
+      },
       axes: [
         {
           stroke: axisColor,
@@ -137,7 +146,7 @@ export function Chart({
     };
     // The chart is rebuilt only when its shape changes; data updates go through setData below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape, height]);
+  }, [shape, height, minSpanMs]);
 
   useEffect(() => {
     plot.current?.setData([x, ...series.map((s) => s.values)]);

@@ -64,6 +64,7 @@ export function LiveView() {
                 },
               ]}
               height={300}
+              minSpanMs={30 * 60_000}
               formatY={(v) => format.int(v)}
             />
           ) : (

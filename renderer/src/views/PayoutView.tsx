@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { PayoutStatus, WithdrawalDto } from '../../../shared/api';
 import { ratesAt, usdPerDiamondFor } from '../../../shared/earnings';
 import type { Goal } from '../../../shared/goals';
@@ -18,12 +18,14 @@ import {
 } from '../money';
 
 /** TikTok's usual minimum withdrawal: the default payout goal. */
-const DEFAULT_PAYOUT_USD_MINOR = 100;
+const DEFAULT_PAYOUT_USD = 100;
 const HOUR = 3_600_000;
 
 /** The Payout view: balance, goal with projection, withdrawal log and the rate it implies. */
 export function PayoutView() {
-  const status = useCommand('payout.status', {});
+  const { live } = useDashboard();
+  // The goal moves with every gift: follow it live.
+  const status = useCommand('payout.status', {}, live.goal ? live.goal.current : null);
   const withdrawals = useCommand('withdrawals.list', {});
   const reloadAll = () => {
     status.reload();
@@ -182,17 +184,29 @@ function GoalForm({
   const currency = format.currency;
   const [label, setLabel] = useState(initial?.label ?? 'Next payout');
   const [kind, setKind] = useState<Goal['kind']>(initial?.kind ?? 'cash');
-  const defaultMinor =
-    currency.code === 'USD' ? DEFAULT_PAYOUT_USD_MINOR * 10 ** currency.exponent : 0;
+  const rates = useCommand('rates.list', {});
+  // The default goal is TikTok's USD 100 payout threshold, in the creator's currency.
+  const defaultMinor = useMemo(() => {
+    const scale = Q.rational(DEFAULT_PAYOUT_USD * 10 ** currency.exponent);
+    if (currency.code === 'USD') return Number(scale.n);
+    const list = rates.data ?? [];
+    if (list.length === 0) return null;
+    const current = ratesAt(list.map(ratesFromDto), Date.now());
+    return Number(Q.roundHalfEven(Q.mul(scale, current.usdToLocal)));
+  }, [currency, rates.data]);
   const [amount, setAmount] = useState(
     initial
       ? initial.kind === 'cash'
         ? minorToInput(initial.target, currency)
         : String(initial.target)
-      : defaultMinor
-        ? minorToInput(defaultMinor, currency)
-        : '',
+      : '',
   );
+  const [touched, setTouched] = useState(false);
+  useEffect(() => {
+    if (!initial && !touched && kind === 'cash' && defaultMinor !== null) {
+      setAmount(minorToInput(defaultMinor, currency));
+    }
+  }, [initial, touched, kind, defaultMinor, currency]);
   const [rollover, setRollover] = useState(initial?.rollover ?? true);
   const [error, setError] = useState<string | null>(null);
 
@@ -261,7 +275,10 @@ function GoalForm({
           name="goal-target"
           inputMode="decimal"
           value={amount}
-          onChange={(e) => setAmount(e.target.value)}
+          onChange={(e) => {
+            setTouched(true);
+            setAmount(e.target.value);
+          }}
           aria-invalid={error ? true : undefined}
         />
       </label>
@@ -288,13 +305,22 @@ function GoalForm({
   );
 }
 
+/** Whether two rates differ by at most 0.1% of the first. */
+function withinTolerance(a: Q.Rational, b: Q.Rational): boolean {
+  const diff = Q.sub(a, b);
+  const abs = Q.compare(diff, Q.ZERO) < 0 ? Q.sub(Q.ZERO, diff) : diff;
+  return Q.compare(abs, Q.mul(a, Q.rational(1, 1000))) <= 0;
+}
+
 function RateCard({ status: s, onSaved }: { status: PayoutStatus; onSaved: () => void }) {
   const { format, client, notify } = useDashboard();
   const { run, busy } = useAction();
   const configured = Q.fromJSON(s.configuredRate);
   const effective = s.effectiveRate ? Q.fromJSON(s.effectiveRate) : null;
   const per1000 = (r: Q.Rational) => format.exact(Q.mul(r, Q.rational(1000)));
-  const differs = configured && effective && !Q.equals(configured, effective);
+  // Payout amounts are rounded to cents, so rates within 0.1% are the same rate.
+  const differs =
+    configured !== null && effective !== null && !withinTolerance(configured, effective);
 
   const adopt = async () => {
     if (!effective) return;

@@ -54,7 +54,10 @@ export function SessionsView() {
     ...(to !== undefined ? { to } : {}),
     ...(cursor ? { cursor } : {}),
   };
-  const page = useCommand('sessions.list', params);
+  const { live } = useDashboard();
+  // New and ended sessions show up without a reload.
+  const sessionKey = live.session ? `${live.session.id}:${live.session.endedAt ?? 'open'}` : 'none';
+  const page = useCommand('sessions.list', params, sessionKey);
   const summary = useCommand('summary.get', {
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),

@@ -169,10 +169,17 @@ function EarningsSettings() {
         {rates.data ? <AddRateForm list={rates.data} onSaved={rates.reload} /> : null}
       </Card>
       <Card title="Currency & locale">
-        <CurrencyForm />
+        <CurrencyForm rates={rates.data ?? []} onRatesChanged={rates.reload} />
       </Card>
     </div>
   );
+}
+
+/** The schedule entry in force now. */
+function currentRatesDto(list: RatesDto[]): RatesDto | undefined {
+  if (list.length === 0) return undefined;
+  const current = ratesAt(list.map(ratesFromDto), Date.now());
+  return list.find((r) => r.effectiveFrom === current.effectiveFrom) ?? list[0];
 }
 
 function shownRate(text: string): string {
@@ -322,9 +329,19 @@ function exponentOf(code: string): number | null {
   }
 }
 
-function CurrencyForm() {
+function CurrencyForm({
+  rates,
+  onRatesChanged,
+}: {
+  rates: RatesDto[];
+  onRatesChanged: () => void;
+}) {
   const { settings, reloadSettings, format } = useDashboard();
   const { run, busy } = useAction();
+  const currentDto = currentRatesDto(rates);
+  const savedExchange = currentDto ? shownRate(currentDto.usdToLocal) : '1';
+  const [exchange, setExchange] = useState(savedExchange);
+  useEffect(() => setExchange(savedExchange), [savedExchange]);
   const [code, setCode] = useState(settings?.currency.code ?? 'USD');
   const [exponent, setExponent] = useState(String(settings?.currency.exponent ?? 2));
   const [locale, setLocale] = useState(settings?.locale ?? navigator.language);
@@ -348,11 +365,24 @@ function CurrencyForm() {
     } catch {
       return setError('Enter a language tag such as en-US, pt-BR or de-DE.');
     }
+    const rate = Q.parseDecimal(exchange.replace(',', '.'));
+    if (!rate || Q.compare(rate, Q.ZERO) <= 0)
+      return setError(`Enter the exchange rate as ${c} per US dollar, for example 0.92 or 150.`);
     setError(null);
+    if (currentDto && !Q.equals(rate, Q.fromJSON(currentDto.usdToLocal) ?? Q.ZERO)) {
+      // The exchange rate is part of the rate schedule: it applies from now on, history keeps its own.
+      const added = await run('rates.add', {
+        ...currentDto,
+        effectiveFrom: Date.now(),
+        usdToLocal: Q.toDecimal(rate, 18),
+      });
+      if (!added) return;
+      onRatesChanged();
+    }
     const saved = await run(
       'settings.update',
       { currency: { code: c, exponent: e }, locale },
-      'Currency and locale saved.',
+      'Currency, exchange rate and locale saved.',
     );
     if (saved) reloadSettings();
   };
@@ -410,14 +440,22 @@ function CurrencyForm() {
           />
         </label>
         <label>
+          Exchange rate ({code || '…'} per 1 USD)
+          <input
+            name="exchange-rate"
+            inputMode="decimal"
+            value={exchange}
+            onChange={(e) => setExchange(e.target.value)}
+          />
+        </label>
+        <label>
           Locale
           <input name="locale" value={locale} onChange={(e) => setLocale(e.target.value)} />
         </label>
       </div>
       <p className="muted small">
-        Example: {example}. The exchange rate to USD is part of the rate schedule (add a rate with
-        the new exchange rate), so past sessions keep the one they were valued at. Now showing{' '}
-        {format.currency.code}.
+        Example: {example}. TikTok pays in US dollars: a new exchange rate applies from now on, and
+        past sessions keep the one they were valued at. Now showing {format.currency.code}.
       </p>
       {error ? (
         <p className="error-text" role="alert">
