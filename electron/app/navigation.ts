@@ -60,7 +60,9 @@ export function guardContents(
   appOrigin: string,
   openExternal: (url: string) => void,
 ): void {
-  const onNavigate = (event: { preventDefault(): void }, url: string): void => {
+  const onNavigate = (event: { preventDefault(): void; url: string }, legacyUrl: string): void => {
+    // Electron puts the URL on the event; the positional argument is its deprecated older form.
+    const url = event.url || legacyUrl;
     const decision = decideNavigation(url, appOrigin);
     if (decision === 'allow') return;
     event.preventDefault();

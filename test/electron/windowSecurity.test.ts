@@ -92,6 +92,26 @@ describe('guardContents', () => {
   });
 });
 
+describe('guardContents with the URL on the event only', () => {
+  it('reads the URL from the event (the positional one is deprecated)', () => {
+    let listener:
+      ((event: { preventDefault(): void; url: string }, url: string) => void) | undefined;
+    const contents: GuardedContents = {
+      on(event: string, l: (event: { preventDefault(): void; url: string }, url: string) => void) {
+        if (event === 'will-navigate') listener = l;
+        return this;
+      },
+      setWindowOpenHandler() {},
+    };
+    const opened: string[] = [];
+    guardContents(contents, ORIGIN, (url) => opened.push(url));
+    let prevented = false;
+    listener?.({ preventDefault: () => (prevented = true), url: 'https://example.com/e' }, '');
+    expect(prevented).toBe(true);
+    expect(opened).toEqual(['https://example.com/e']);
+  });
+});
+
 describe('permissions', () => {
   it('grants only clipboard writes, only to the app origin', () => {
     expect(decidePermission('clipboard-sanitized-write', `${ORIGIN}/dashboard/`, ORIGIN)).toBe(
