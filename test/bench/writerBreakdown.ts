@@ -30,7 +30,8 @@ function wrap(name: string, st: Statement, costs: Map<string, Timed>): void {
   const cost: Timed = { ms: 0, calls: 0 };
   costs.set(name, cost);
   for (const method of ['run', 'get', 'all'] as const) {
-    const original = st[method].bind(st) as (...args: unknown[]) => unknown;
+    // Bound now, before the method is replaced below.
+    const original = st[method].bind(st);
     (st as unknown as Record<string, unknown>)[method] = (...args: unknown[]): unknown => {
       const t = performance.now();
       try {
