@@ -28,9 +28,20 @@ export async function probe(page: Page): Promise<OverlayProbe> {
   })()`);
 }
 
+/**
+ * Waits until a page expression is truthy. Polled from Node with `evaluate` (which the page's
+ * CSP allows) rather than `waitForFunction` (which needs eval, refused by the overlay's CSP).
+ */
+export async function waitUntil(page: Page, expression: string, timeout = 20_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await page.evaluate<boolean>(`Boolean(${expression})`)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Waits until the page has received at least `n` snapshots. */
 export async function waitForSnapshots(page: Page, n = 1, timeout = 20_000): Promise<void> {
-  await page.waitForFunction(`(window.gemlightOverlay?.snapshots ?? 0) >= ${n}`, undefined, {
-    timeout,
-  });
+  await waitUntil(page, `(window.gemlightOverlay?.snapshots ?? 0) >= ${n}`, timeout);
 }
