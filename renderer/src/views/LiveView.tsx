@@ -63,7 +63,7 @@ export function LiveView() {
                   kind: 'bars',
                 },
               ]}
-              height={300}
+              height={356}
               minSpanMs={30 * 60_000}
               formatY={(v) => format.int(v)}
             />
