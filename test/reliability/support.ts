@@ -424,10 +424,13 @@ export class ResendingClient {
     });
   }
 
+  /** Closes the connection (a source dropping); a pending `settled()` resolves 'dropped'. */
   close(): void {
     const ws = this.ws;
     this.ws = null;
+    this.inFlight.length = 0;
     ws?.close();
+    if (ws) this.dropped?.();
   }
 
   private pump(): void {
