@@ -11,9 +11,11 @@ import { CashBook } from '../../electron/services/ledger/cashBook';
 import { addRates, loadSchedule } from '../../electron/services/ledger/config';
 import { LedgerTooNewError, openLedger, type LedgerDb } from '../../electron/services/ledger/db';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../electron/services/ledger/migrations';
+import { RangeGifterCounts } from '../../electron/services/ledger/rangeGifters';
 import { rebuildDerived } from '../../electron/services/ledger/rebuild';
 import {
   LedgerWriter,
+  type LedgerEffect,
   type LedgerRecord,
   type WriterConfig,
 } from '../../electron/services/ledger/writer';
@@ -65,7 +67,7 @@ function gift(
 }
 
 /** Appends records in one transaction, as the pipeline does; returns null for duplicates. */
-function append(w: LedgerWriter, records: LedgerRecord[], at = T0): (unknown[] | null)[] {
+function append(w: LedgerWriter, records: LedgerRecord[], at = T0): (LedgerEffect[] | null)[] {
   return db.transaction(() =>
     records.map((r) => w.append(r, { source: 'test', receivedAt: at, raw: JSON.stringify(r) })),
   )();
@@ -87,6 +89,8 @@ function dumpDerived(): Record<string, unknown[]> {
     'streaks',
     'users',
     'session_gifters',
+    'gifter_returns',
+    'user_last_session',
     'session_gifts',
     'minute_rollups',
     'day_gifters',
@@ -388,5 +392,64 @@ describe('file on disk', () => {
     if (process.platform !== 'win32') {
       expect(statSync(join(dir, 'gemlight.db')).mode & 0o777).toBe(0o600);
     }
+  });
+});
+
+describe('distinct gifters over ranges', () => {
+  it('match a plain DISTINCT count for random ranges, also while gifts keep arriving', () => {
+    const w = new LedgerWriter(db, config({ idle: MIN }));
+    const counts = new RangeGifterCounts(db);
+    let rnd = 7;
+    const next = () => (rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const sql = (from: number, to: number) =>
+      (
+        db
+          .prepare(
+            `SELECT count(DISTINCT g.user_id) AS n FROM session_gifters g JOIN sessions s ON s.id = g.session_id
+             WHERE s.simulated = 0 AND s.started_at >= ? AND s.started_at < ?`,
+          )
+          .get(from, to) as { n: number }
+      ).n;
+    const check = (sessions: number) => {
+      for (let q = 0; q < 30; q++) {
+        const a = T0 + Math.floor(next() * (sessions + 2)) * 10 * MIN - 5 * MIN;
+        const b = a + Math.floor(next() * (sessions + 2)) * 10 * MIN;
+        expect(counts.count(a, b), `${a}..${b}`).toBe(sql(a, b));
+      }
+    };
+    const feed = (writer: LedgerWriter, records: LedgerRecord[], at: number) => {
+      for (const effects of append(writer, records, at)) if (effects) counts.committed(effects);
+    };
+    let session = 0;
+    const play = (sessions: number) => {
+      for (let s = 0; s < sessions; s++, session++) {
+        const at = T0 + session * 10 * MIN;
+        const batch = Array.from({ length: 1 + Math.floor(next() * 8) }, () =>
+          gift({ user: `v${Math.floor(next() ** 2 * 15)}`, streakable: false }),
+        );
+        // A simulated gift now and then must never count.
+        if (next() < 0.3) batch.push(gift({ user: 'v1', origin: 'simulated', streakable: false }));
+        feed(w, batch, at);
+      }
+    };
+    play(12);
+    check(12);
+    play(10); // the model was loaded: it must follow the new sessions
+    check(22);
+    // A late update of a streak of an old session adds a gifter there: links are redone.
+    const old = gift({ user: 'late', count: 1, streak: { id: 'old', end: false }, time: T0 });
+    feed(w, [old], T0 + 2 * MIN);
+    feed(w, [gift({ user: 'late', streakable: false })], T0 + 300 * MIN);
+    append(
+      w,
+      [gift({ user: 'late', count: 1, streak: { id: 'old', end: false }, time: T0 })],
+      T0 + 301 * MIN,
+    );
+    check(32);
+    const before = dumpDerived();
+    rebuildDerived(db, config({ idle: MIN }), T0 + 301 * MIN);
+    expect(dumpDerived()).toEqual(before);
+    counts.clear();
+    check(32);
   });
 });

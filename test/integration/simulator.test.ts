@@ -28,7 +28,7 @@ describe('sources wired into the server', () => {
       });
       expect(started).toEqual({ status: 200, body: { running: true } });
       await ev.waitFor(
-        (e) => (e.state?.session?.simulated ?? false) && (e.state.session.coins ?? 0) > 0,
+        (e) => (e.state?.session?.simulated ?? false) && (e.state?.session?.coins ?? 0) > 0,
         20_000,
       );
       const sources = (await apiCall<SourceHealth[]>(t.baseUrl, t.token, 'GET', '/api/sources'))

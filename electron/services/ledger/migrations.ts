@@ -96,10 +96,27 @@ export const MIGRATIONS: readonly Migration[] = [
         coins INTEGER NOT NULL,
         gifts INTEGER NOT NULL,
         reached_at INTEGER NOT NULL,
+        -- The viewer's previous counted session (NULL for a first visit or a simulated session):
+        -- distinct gifters over any range of sessions are counted from these links.
+        prev_session_id INTEGER,
         PRIMARY KEY (session_id, user_id)
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX session_gifters_rank ON session_gifters (session_id, coins DESC, reached_at);
       CREATE INDEX session_gifters_user ON session_gifters (user_id);
+
+      -- How many viewers came back from one counted session to a later one (see prev_session_id).
+      CREATE TABLE gifter_returns (
+        prev_session_id INTEGER NOT NULL,
+        session_id INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (session_id, prev_session_id)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Each viewer's latest counted session.
+      CREATE TABLE user_last_session (
+        user_id TEXT PRIMARY KEY,
+        session_id INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
 
       CREATE TABLE session_gifts (
         session_id INTEGER NOT NULL,
@@ -186,6 +203,8 @@ export const DERIVED_TABLES = [
   'streaks',
   'users',
   'session_gifters',
+  'gifter_returns',
+  'user_last_session',
   'session_gifts',
   'minute_rollups',
   'day_gifters',

@@ -52,7 +52,9 @@ export type LedgerEffect =
   | { type: 'viewers'; count: number; sessionId: number | null }
   | { type: 'sessionChanged'; sessionId: number }
   /** A viewer gifted for the first time in a counted session. */
-  | { type: 'newGifter'; sessionId: number; userId: string };
+  | { type: 'newGifter'; sessionId: number; userId: string }
+  /** The count of viewers who came back from `prevSessionId` to `sessionId` changed. */
+  | { type: 'gifterReturn'; prevSessionId: number; sessionId: number; delta: number };
 
 /** Settings the write side reads each time (they can change while running). */
 export interface WriterConfig {
@@ -209,6 +211,25 @@ function prepare(db: LedgerDb) {
       `UPDATE session_gifters SET coins = coins + ?, gifts = gifts + ?,
          reached_at = CASE WHEN ? > 0 THEN ? ELSE reached_at END
        WHERE session_id = ? AND user_id = ?`,
+    ),
+    userLast: db.prepare<[string], { session_id: number }>(
+      'SELECT session_id FROM user_last_session WHERE user_id = ?',
+    ),
+    setUserLast: db.prepare<[string, number]>(
+      `INSERT INTO user_last_session (user_id, session_id) VALUES (?, ?)
+       ON CONFLICT DO UPDATE SET session_id = excluded.session_id`,
+    ),
+    setGifterPrev: db.prepare<[number | null, number, string]>(
+      'UPDATE session_gifters SET prev_session_id = ? WHERE session_id = ? AND user_id = ?',
+    ),
+    addReturn: db.prepare<[number, number, number]>(
+      `INSERT INTO gifter_returns (prev_session_id, session_id, n) VALUES (?, ?, ?)
+       ON CONFLICT DO UPDATE SET n = n + excluded.n`,
+    ),
+    userChain: db.prepare<[string], { session_id: number; prev_session_id: number | null }>(
+      `SELECT g.session_id, g.prev_session_id FROM session_gifters g
+       JOIN sessions s ON s.id = g.session_id
+       WHERE g.user_id = ? AND s.simulated = 0 ORDER BY g.session_id`,
     ),
     upsertSessionGift: db.prepare<[number, number, number, string, string | null, number, number]>(
       `INSERT INTO session_gifts (session_id, gift_id, coins_each, name, image, count, coins)
@@ -407,6 +428,50 @@ export class LedgerWriter {
     effects.push({ type: 'sessionChanged', sessionId: s.id });
   }
 
+  /**
+   * Links a viewer's first gift in a counted session to their previous counted session. Sessions
+   * open in arrival order, so the new one is nearly always the latest; when it is not (a late
+   * update of an old streak), the viewer's whole chain is re-linked.
+   */
+  private linkReturn(userId: string, sessionId: number, effects: LedgerEffect[]): void {
+    const last = this.st.userLast.get(userId)?.session_id;
+    if (last === undefined || last < sessionId) {
+      if (last !== undefined) {
+        this.st.setGifterPrev.run(last, sessionId, userId);
+        this.st.addReturn.run(last, sessionId, 1);
+        effects.push({ type: 'gifterReturn', prevSessionId: last, sessionId, delta: 1 });
+      }
+      this.st.setUserLast.run(userId, sessionId);
+      return;
+    }
+    let prev: number | null = null;
+    for (const row of this.st.userChain.all(userId)) {
+      if (row.prev_session_id !== prev) {
+        if (row.prev_session_id !== null) {
+          this.st.addReturn.run(row.prev_session_id, row.session_id, -1);
+          effects.push({
+            type: 'gifterReturn',
+            prevSessionId: row.prev_session_id,
+            sessionId: row.session_id,
+            delta: -1,
+          });
+        }
+        if (prev !== null) {
+          this.st.addReturn.run(prev, row.session_id, 1);
+          effects.push({
+            type: 'gifterReturn',
+            prevSessionId: prev,
+            sessionId: row.session_id,
+            delta: 1,
+          });
+        }
+        this.st.setGifterPrev.run(prev, row.session_id, userId);
+      }
+      prev = row.session_id;
+    }
+    if (prev !== null) this.st.setUserLast.run(userId, prev);
+  }
+
   private applySession(
     action: 'start' | 'end',
     sim: boolean,
@@ -534,7 +599,10 @@ export class LedgerWriter {
         this.st.upsertWeek.run(weekStart(e.time), e.user.id, step.deltaCoins, e.time);
         this.st.upsertMonth.run(monthStart(e.time), e.user.id, step.deltaCoins, e.time);
         this.st.upsertAll.run(e.user.id, step.deltaCoins, step.deltaCount, e.time);
-        if (newGifter) effects.push({ type: 'newGifter', sessionId, userId: e.user.id });
+        if (newGifter) {
+          effects.push({ type: 'newGifter', sessionId, userId: e.user.id });
+          this.linkReturn(e.user.id, sessionId, effects);
+        }
       }
       effects.push({ type: 'sessionChanged', sessionId });
     }

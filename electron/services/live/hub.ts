@@ -154,6 +154,7 @@ export class LiveHub {
           break;
         case 'sessionChanged':
         case 'newGifter':
+        case 'gifterReturn':
           break;
         default:
           assertNever(e, 'ledger effect');
