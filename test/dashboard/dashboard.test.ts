@@ -562,4 +562,33 @@ describe('dashboard', () => {
     expect(rows.reduce((sum, r) => sum + Number(r[coinsAt]), 0)).toBe(summary.coins);
     expect(rows.reduce((sum, r) => sum + Number(r[cashAt]), 0)).toBe(summary.cash.minor);
   });
+
+  it('reconnects by itself after the app restarts and shows the same numbers again', async () => {
+    await go('#/live');
+    const before = await api('sessions.current', {});
+    const f = await formatted({ ints: [before.coins], cash: [before.cash.minor] });
+    await expect.poll(() => text('live-coins')).toBe(f.ints[0]);
+    const status = page
+      .getByRole('status')
+      .filter({ hasText: /Live feed|Reconnecting|Connecting/ });
+    server = await server.restart({ port: server.server.port });
+    await expect
+      .poll(() => status.textContent(), { timeout: 15_000 })
+      .toContain('Live feed connected');
+    const after = await api('sessions.current', {});
+    expect(after.coins).toBe(before.coins);
+    await expect.poll(() => text('live-coins')).toBe(f.ints[0]);
+    expect(await text('live-cash')).toBe(f.cash[0]);
+
+    // The page listens to the restarted app: a gift sent to it shows up without a reload.
+    const user = { id: '6900000000000000002', handle: 'afterrestart', name: 'After Restart' };
+    const gift = { id: 5660, name: 'Hand Hearts', coins: 100, streakable: false };
+    await seedIngest(server.wsUrl, server.token, [
+      { type: 'gift', id: 'after-restart-1', time: Date.now(), user, gift, count: 1 },
+    ]);
+    const ticked = await api('sessions.current', {});
+    expect(ticked.coins).toBe(before.coins + 100);
+    const g = await formatted({ ints: [ticked.coins] });
+    await expect.poll(() => text('live-coins'), { timeout: 15_000 }).toBe(g.ints[0]);
+  });
 });
