@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import type { IngestReply } from '../../shared/api';
 import { sessionDiamonds, type LiveState } from '../../shared/liveState';
 import { formatDiamonds } from '../../electron/app/trayModel';
 import { apiCall, ingest } from '../support/server';
+import { ask, startShell, until, type Report, type Shell } from './fakeElectron/shellHarness';
 
 /*
  * The shell's wiring without the Electron binary: electron/app/main.ts runs under Node with the real
@@ -18,105 +18,20 @@ import { apiCall, ingest } from '../support/server';
 
 const root = resolve(import.meta.dirname, '../..');
 
-interface Report {
-  paths: Record<string, string>;
-  sandboxEnabled: boolean;
-  lockRequested: boolean;
-  tray: {
-    icon: string;
-    tooltip: string;
-    hookTitle: string | null;
-    menu: string[];
-    destroyed: boolean;
-  };
-  windows: {
-    webPreferences: Record<string, unknown>;
-    shown: boolean;
-    load: { url: string; status: number; headers: Record<string, string[]> } | null;
-    openDecision: { action: string } | null;
-  }[];
-  notifications: { title: string; body: string }[];
-  clipboard: string;
-  ipcChannels: string[];
-  urls: { ingest: string; dashboard: string; overlay: string; health: string } | null;
-  token: string | null;
-}
-
-let nextId = 1;
-/** Sends a command to the fake Electron in the child and waits for its answer. */
-function ask<T>(child: ChildProcess, command: Record<string, unknown>): Promise<T> {
-  const id = nextId++;
-  return new Promise((done, fail) => {
-    const onMessage = (message: { id: number; value?: T; error?: string }): void => {
-      if (message.id !== id) return;
-      child.off('message', onMessage);
-      if (message.error) fail(new Error(message.error));
-      else done(message.value as T);
-    };
-    child.on('message', onMessage);
-    child.send({ ...command, id });
-  });
-}
-
-async function until<T>(
-  read: () => Promise<T>,
-  accept: (v: T) => boolean,
-  what: string,
-): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < 100; i++) {
-    last = await read();
-    if (accept(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-}
-
 describe('the Electron shell (main.ts) on a fake Electron', () => {
+  let shell: Shell;
   let child: ChildProcess;
   let userData: string;
-  let output = '';
-  let exited: Promise<number | null>;
 
   beforeAll(async () => {
-    userData = mkdtempSync(join(tmpdir(), 'gemlight-shell-'));
-    child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--import',
-        join(import.meta.dirname, 'fakeElectron', 'register.mjs'),
-        'electron/app/main.ts',
-      ],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          GEMLIGHT_USER_DATA: userData,
-          GEMLIGHT_PORT: '0',
-          GEMLIGHT_TEST_HOOKS: '1',
-        },
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      },
-    );
-    exited = new Promise((done) => child.on('exit', (code) => done(code)));
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString('utf8')));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString('utf8')));
-    await until(
-      () => Promise.resolve(output),
-      (o) => o.includes('[gemlight] Ready:') || o.includes('Could not start'),
-      'the shell to start',
-    );
-    if (!output.includes('[gemlight] Ready:')) throw new Error(output);
+    shell = await startShell();
+    child = shell.child;
+    userData = shell.userData;
+    if (!shell.output().includes('[gemlight] Ready:')) throw new Error(shell.output());
   });
 
   afterAll(async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-    rmSync(userData, { recursive: true, force: true });
+    await shell.dispose();
   });
 
   it('starts the services in the user-data folder with one sandboxed, guarded window', async () => {
@@ -251,9 +166,9 @@ describe('the Electron shell (main.ts) on a fake Electron', () => {
     );
 
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(output).toContain('[gemlight] Shutting down');
-    expect(output).not.toContain('Stopping the services failed');
+    expect(await shell.exited).toBe(0);
+    expect(shell.output()).toContain('[gemlight] Shutting down');
+    expect(shell.output()).not.toContain('Stopping the services failed');
     // The last connection closed: SQLite removed its write-ahead log.
     expect(existsSync(join(userData, 'gemlight.db-wal'))).toBe(false);
     const state = JSON.parse(readFileSync(join(userData, 'window-state.json'), 'utf8')) as {
