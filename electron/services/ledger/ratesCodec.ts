@@ -57,10 +57,17 @@ export function ratesFromDto(d: RatesDto): Result<Rates> {
   });
 }
 
+/** Parsed stored rates by their text: a ledger holds only a handful of distinct schedules. */
+const parsedRates = new Map<string, Rates>();
+
 /** Parses the stored JSON form; the ledger wrote it, so a failure is corruption. */
 export function ratesFromJson(text: string): Rates {
+  const known = parsedRates.get(text);
+  if (known) return known;
   const r = ratesFromDto(JSON.parse(text) as RatesDto);
   if (!r.ok) throw new Error(`Stored rates are corrupt: ${r.error.message}`);
+  if (parsedRates.size >= 256) parsedRates.clear();
+  parsedRates.set(text, r.value);
   return r.value;
 }
 
