@@ -32,7 +32,11 @@ function electronBinary(): { path: string } | { path: null; why: string } {
     };
   }
   const path = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(path) ? { path } : { path: null, why: `no Electron binary at ${path}` };
+  if (!existsSync(path)) return { path: null, why: `no Electron binary at ${path}` };
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    return { path: null, why: 'no display to open windows on (run the tests under xvfb-run)' };
+  }
+  return { path };
 }
 
 const binary = electronBinary();
