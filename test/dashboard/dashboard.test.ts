@@ -466,6 +466,9 @@ describe('dashboard', () => {
       await expect
         .poll(() => p.getByRole('alert').first().textContent())
         .toContain('Open the dashboard from Gemlight');
+      await expect
+        .poll(() => p.locator('.conn').textContent(), { timeout: 10_000 })
+        .toBe('Access token refused');
     } finally {
       await stranger.close();
     }

@@ -20,11 +20,8 @@ export interface GemlightClient {
   ): () => void;
 }
 
-/** What `window.gemlight` offers inside the Electron window (the preload's one exposed object). */
-export interface GemlightBridge {
-  invoke(name: string, params: unknown): Promise<unknown>;
-  onLive(listener: (message: LiveMessage) => void): () => void;
-}
+/** What `window.gemlight` offers inside the Electron window: the preload's own contract. */
+export type { GemlightBridge } from '../../../electron/app/bridge-types';
 
 /** A failed API call: the server's `{code, message}`, or a transport failure said in plain words. */
 export class ApiCallError extends Error {

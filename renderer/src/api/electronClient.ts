@@ -14,7 +14,7 @@ function isErrorBody(value: unknown): value is { code: string; message: string }
 export function createElectronClient(bridge: GemlightBridge): GemlightClient {
   async function invoke<K extends CommandName>(name: K, params: ParamsOf<K>): Promise<ResultOf<K>> {
     try {
-      return (await bridge.invoke(name, params)) as ResultOf<K>;
+      return await bridge.invoke(name, params);
     } catch (error) {
       // IPC wraps thrown errors; the main process sends `{code, message}` as the error's message.
       if (isErrorBody(error)) throw new ApiCallError(error.code, error.message, name);

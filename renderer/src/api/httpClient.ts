@@ -124,11 +124,20 @@ export function createHttpClient(baseUrl: string, token: string | null): Gemligh
           // A malformed frame is dropped; the next snapshot on reconnect repairs any drift.
         }
       };
+      let opened = false;
+      ws.addEventListener('open', () => (opened = true));
       ws.onclose = () => {
         if (stopped) return;
         onStatus('reconnecting');
         timer = setTimeout(connect, delay);
         delay = Math.min(RECONNECT_MAX_MS, delay * 2);
+        // A browser hides why an upgrade failed: ask the API whether the token is the reason.
+        if (!opened) {
+          fetch(new URL('/api/live', base), { headers: headers(false) }).then(
+            (r) => !stopped && r.status === 401 && onStatus('unauthorized'),
+            () => undefined,
+          );
+        }
       };
     };
     onStatus('connecting');
