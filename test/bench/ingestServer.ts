@@ -30,6 +30,12 @@ export interface TargetReady {
   token: string;
 }
 
+/** What the target reports when told to stop. */
+export interface TargetUsage {
+  /** User + system CPU time of this process while the client ran (ms). */
+  cpuMs: number;
+}
+
 const TOKEN = 'bench-token-0123456789abcdef0123456789abcdef';
 
 const textOf = (data: RawData): string =>
@@ -131,11 +137,21 @@ async function main(): Promise<void> {
       return Promise.resolve();
     };
   }
+  let cpuAtReady = process.cpuUsage();
   process.on('message', (message) => {
+    if (message === 'go') {
+      cpuAtReady = process.cpuUsage();
+      return;
+    }
     if (message !== 'stop') return;
-    void stop().finally(() => {
-      rmSync(dataDir, { recursive: true, force: true });
-      process.exit(0);
+    // CPU time used while the client ran: events per CPU-second hold still on a busy machine.
+    const used = process.cpuUsage(cpuAtReady);
+    const usage: TargetUsage = { cpuMs: (used.user + used.system) / 1000 };
+    process.send?.(usage, () => {
+      void stop().finally(() => {
+        rmSync(dataDir, { recursive: true, force: true });
+        process.exit(0);
+      });
     });
   });
   process.send?.(ready);
