@@ -20,7 +20,7 @@ import {
   timeoutFor,
 } from './support';
 
-const FRAMES = scale('FUZZ_FRAMES', 15_000, 100_000);
+const FRAMES = scale('FUZZ_FRAMES', 10_000, 100_000);
 const SEED = 4242;
 
 /** What the server must answer to one frame, worked out by the oracle before it is sent. */

@@ -52,9 +52,11 @@ describe('long run: a whole stream compressed into minutes', () => {
         void exited.then((c) => rej(new Error(`probe server exited with ${c}`)));
       });
       const memory = (): Promise<Memory> =>
-        new Promise((res) => {
+        new Promise((res, rej) => {
+          if (child.exitCode !== null) return rej(new Error('the probe server is gone'));
           replies.push(res);
           child.send({ type: 'memory' });
+          void exited.then(() => rej(new Error('the probe server exited')));
         });
       try {
         const { port, overlayKey } = await ready;

@@ -388,7 +388,11 @@ export class ResendingClient {
     this.connections += 1;
     for (const e of pending) if (this.sentOnce.has(e)) this.resent += 1;
     this.queue = pending;
-    ws.on('message', (data) => this.onReply(JSON.parse(rawText(data)) as IngestReply));
+    // Replies still arriving on a connection this client already dropped belong to nobody:
+    // what they acknowledged is resent and acknowledged again (as a duplicate).
+    ws.on('message', (data) => {
+      if (this.ws === ws) this.onReply(JSON.parse(rawText(data)) as IngestReply);
+    });
     ws.on('close', () => {
       if (this.ws !== ws) return;
       this.ws = null;
