@@ -1,0 +1,133 @@
+import { rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { LiveState } from '../../shared/liveState';
+import type { SessionDetail } from '../../shared/api';
+import { launchChromium } from '../support/browser';
+import { apiCall, startTestServer, type TestServer } from '../support/server';
+import { buildWebRoot } from './webBuild';
+
+/*
+ * Gaps are real: a TikFinity-compatible server that Gemlight connects to goes away and comes back.
+ * The session detail marks the time nobody observed, and the Live view's source health counts it.
+ */
+
+let server: TestServer;
+let webRoot: string;
+let browser: Browser;
+let fake: WebSocketServer;
+let port = 0;
+const clients = new Set<WebSocket>();
+
+function listen(at: number): Promise<WebSocketServer> {
+  return new Promise((resolve, reject) => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: at });
+    wss.on('connection', (ws) => {
+      clients.add(ws);
+      ws.on('close', () => clients.delete(ws));
+    });
+    wss.once('listening', () => resolve(wss));
+    wss.once('error', reject);
+  });
+}
+
+const get = async <T>(path: string): Promise<T> =>
+  (await apiCall<T>(server.baseUrl, server.token, 'GET', path)).body;
+
+function sendGift(id: string, coins: number): void {
+  const frame = JSON.stringify({
+    event: 'gift',
+    data: {
+      msgId: id,
+      userId: '7100000000000000001',
+      uniqueId: 'regular_fan',
+      nickname: 'Regular Fan',
+      giftId: 5585,
+      giftName: 'Confetti',
+      diamondCount: coins,
+      repeatCount: 1,
+      repeatEnd: true,
+      giftType: 2,
+    },
+  });
+  for (const c of clients) c.send(frame);
+}
+
+const tikfinity = async () =>
+  (await get<LiveState>('/api/live')).sources.find((s) => s.kind === 'tikfinity');
+
+beforeAll(async () => {
+  webRoot = await buildWebRoot();
+  fake = await listen(0);
+  port = (fake.address() as AddressInfo).port;
+  server = await startTestServer({ webRoot, withoutSources: false });
+  const put = await apiCall(server.baseUrl, server.token, 'PUT', '/api/settings', {
+    tikfinity: { url: `ws://127.0.0.1:${port}/`, enabled: true },
+  });
+  expect(put.status).toBe(200);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  for (const c of clients) c.terminate();
+  await new Promise((r) => fake?.close(r));
+  if (webRoot) rmSync(webRoot, { recursive: true, force: true });
+});
+
+describe('gaps in the data', () => {
+  it('are marked in the session detail and counted in source health', async () => {
+    await expect
+      .poll(async () => (await tikfinity())?.state, { timeout: 15_000 })
+      .toBe('connected');
+    await expect.poll(() => clients.size).toBe(1);
+    sendGift('gap-1', 100);
+    await expect
+      .poll(async () => (await get<{ coins?: number }>('/api/sessions/current')).coins, {
+        timeout: 10_000,
+      })
+      .toBe(100);
+
+    // The source goes away for a while, then comes back.
+    for (const c of clients) c.terminate();
+    await new Promise((r) => fake.close(r));
+    await expect
+      .poll(async () => (await tikfinity())?.state, { timeout: 10_000 })
+      .not.toBe('connected');
+    await new Promise((r) => setTimeout(r, 1500));
+    fake = await listen(port);
+    await expect
+      .poll(async () => (await tikfinity())?.state, { timeout: 30_000 })
+      .toBe('connected');
+    await expect.poll(() => clients.size).toBe(1);
+    sendGift('gap-2', 100);
+    await expect
+      .poll(async () => (await get<{ coins?: number }>('/api/sessions/current')).coins, {
+        timeout: 10_000,
+      })
+      .toBe(200);
+
+    const current = await get<SessionDetail>('/api/sessions/current');
+    const detail = await get<SessionDetail>(`/api/sessions/${current.id}`);
+    expect(detail.gaps.length).toBeGreaterThan(0);
+    expect(detail.gapMs).toBeGreaterThan(0);
+
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    await page.goto(
+      `${server.baseUrl}/dashboard?token=${server.token}#/sessions/${encodeURIComponent(current.id)}`,
+    );
+    await expect
+      .poll(() => page.getByTestId('gap-note').textContent(), { timeout: 10_000 })
+      .toContain('Observed, with a');
+    expect(await page.getByRole('list', { name: 'Gaps in the data' }).locator('li').count()).toBe(
+      detail.gaps.length,
+    );
+
+    await page.evaluate(`window.location.hash = '#/live'`);
+    await expect.poll(() => page.getByTestId('source-list').textContent()).toMatch(/\d+ gaps? \(/);
+    await page.close();
+  });
+});
