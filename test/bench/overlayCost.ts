@@ -27,6 +27,9 @@ export interface OverlayCostResult {
   storm: number;
   heapBefore: number;
   heapAfter: number;
+  /** After a second, identical storm. */
+  heapAfterSecond: number;
+  nodesAfterSecond: number;
   nodesBefore: number;
   nodesAfter: number;
   listenersBefore: number;
@@ -77,49 +80,58 @@ export async function runOverlayCost(
     await page.waitForTimeout(plan.idleMs);
     const idle1 = await metrics(cdp);
 
-    const client = await IngestClient.connect(serve.wsUrl, serve.token);
-    const perFrame = Math.max(1, Math.round(plan.rate / 10));
-    const stormStart = await metrics(cdp);
-    let sent = 0;
-    const began = performance.now();
-    while (sent < plan.alerts) {
-      const batch = [];
-      for (let k = 0; k < perFrame && sent < plan.alerts; k++, sent++) {
-        const big = sent % 50 === 0;
-        batch.push({
-          type: 'gift',
-          id: `cost-${sent}`,
-          user: { id: `u${sent % 300}`, handle: `fan${sent % 300}`, name: `Fan ${sent % 300}` },
-          gift: big
-            ? { id: 9901, name: 'Bench Castle', coins: 5000, streakable: false }
-            : { id: 9902, name: 'Bench Star', coins: 10, streakable: false },
-          count: 1,
-        });
+    const storm = async (round: number): Promise<number> => {
+      const client = await IngestClient.connect(serve.wsUrl, serve.token);
+      const perFrame = Math.max(1, Math.round(plan.rate / 10));
+      let sent = 0;
+      const began = performance.now();
+      while (sent < plan.alerts) {
+        const batch = [];
+        for (let k = 0; k < perFrame && sent < plan.alerts; k++, sent++) {
+          const big = sent % 50 === 0;
+          batch.push({
+            type: 'gift',
+            id: `cost-${round}-${sent}`,
+            user: { id: `u${sent % 300}`, handle: `fan${sent % 300}`, name: `Fan ${sent % 300}` },
+            gift: big
+              ? { id: 9901, name: 'Bench Castle', coins: 5000, streakable: false }
+              : { id: 9902, name: 'Bench Star', coins: 10, streakable: false },
+            count: 1,
+          });
+        }
+        const replies = await client.send(batch);
+        if (replies.some((r) => r.type !== 'ack')) {
+          throw new Error('overlay cost: a gift was refused');
+        }
+        const wait = began + (sent / plan.rate) * 1000 - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
-      const replies = await client.send(batch);
-      if (replies.some((r) => r.type !== 'ack'))
-        throw new Error('overlay cost: a gift was refused');
-      const due = began + (sent / plan.rate) * 1000;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    }
-    client.close();
-    // The storm is over once every card has left the screen (exit animations included).
-    const drainStart = performance.now();
-    // Polled from here: the page's CSP forbids the string evaluation a polling waitForFunction uses.
-    while ((await page.evaluate('window.gemlightOverlay.cardsOnScreen()')) !== 0) {
-      if (performance.now() - drainStart > 120_000)
-        throw new Error('overlay cost: cards never left');
-      await page.waitForTimeout(250);
-    }
-    await page.waitForTimeout(1_000);
-    const drainMs = performance.now() - drainStart;
+      client.close();
+      // The storm is over once every card has left the screen (exit animations included).
+      const drainStart = performance.now();
+      // Polled from here: the page's CSP forbids the string evaluation a polling waitForFunction uses.
+      while ((await page.evaluate('window.gemlightOverlay.cardsOnScreen()')) !== 0) {
+        if (performance.now() - drainStart > 120_000) {
+          throw new Error('overlay cost: cards never left');
+        }
+        await page.waitForTimeout(250);
+      }
+      await page.waitForTimeout(1_000);
+      return performance.now() - drainStart;
+    };
+    const stormStart = await metrics(cdp);
+    const drainMs = await storm(1);
     const stormEnd = await metrics(cdp);
     const idle2Start = await metrics(cdp);
     await page.waitForTimeout(plan.idleMs);
     const idle2End = await metrics(cdp);
     const after = await settledMetrics(cdp);
+    // A second storm tells a bounded one-time growth (caches, compiled code) from a leak.
+    await storm(2);
+    const afterSecond = await settledMetrics(cdp);
     return {
+      heapAfterSecond: afterSecond.JSHeapUsedSize ?? 0,
+      nodesAfterSecond: afterSecond.Nodes ?? 0,
       plan,
       idleBefore: busyShare(base, idle1),
       idleAfter: busyShare(idle2Start, idle2End),
@@ -168,6 +180,16 @@ export function overlayCostFigures(r: OverlayCostResult): Figure[] {
       ratio: r.heapAfter / r.heapBefore,
       target: 'before ± 5%',
       met: Math.abs(r.heapAfter / r.heapBefore - 1) <= 0.05,
+    },
+    {
+      bench: 4,
+      figure: 'overlay JS heap after a second identical storm (growth that stops is not a leak)',
+      value: r.heapAfterSecond / 2 ** 20,
+      unit: 'MiB',
+      baseline: { label: 'after the first', value: r.heapAfter / 2 ** 20, unit: 'MiB' },
+      ratio: r.heapAfterSecond / r.heapAfter,
+      target: 'informational',
+      met: null,
     },
     {
       bench: 4,
