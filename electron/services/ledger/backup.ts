@@ -23,10 +23,9 @@ export async function backupNow(
   label = '',
 ): Promise<{ file: string; bytes: number }> {
   mkdirSync(dir, { recursive: true });
-  let name = `gemlight-${stampOf(now)}${label ? `-${label}` : ''}.db`;
-  for (let i = 2; existsIn(dir, name); i++) {
-    name = `gemlight-${stampOf(now + i)}${label ? `-${label}` : ''}.db`;
-  }
+  const suffix = label ? `-${label}` : '';
+  let name = `gemlight-${stampOf(now)}${suffix}.db`;
+  for (let i = 2; existsIn(dir, name); i++) name = `gemlight-${stampOf(now)}-${i}${suffix}.db`;
   await db.backup(join(dir, name));
   return { file: name, bytes: statSync(join(dir, name)).size };
 }
