@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import type { Settings } from '../../shared/api';
 import { emptyLiveState, reduceLive } from '../../shared/liveState';
 import { assertNever } from '../../shared/result';
@@ -11,7 +11,12 @@ import { SessionsView } from './views/SessionsView';
 import { SessionDetailView } from './views/SessionDetailView';
 import { GiftersView } from './views/GiftersView';
 import { PayoutView } from './views/PayoutView';
-import { SettingsView } from './views/SettingsView';
+import { Working } from './components/ui';
+
+// Settings (rate schedule, overlay builder, backups) is visited rarely: load it on first use.
+const SettingsView = lazy(() =>
+  import('./views/SettingsView').then((m) => ({ default: m.SettingsView })),
+);
 
 interface Toast {
   id: number;
@@ -196,7 +201,11 @@ function RouteView({ route }: { route: Route }) {
     case 'payout':
       return <PayoutView />;
     case 'settings':
-      return <SettingsView section={route.section} />;
+      return (
+        <Suspense fallback={<Working label="Loading settings…" />}>
+          <SettingsView section={route.section} />
+        </Suspense>
+      );
     default:
       return assertNever(route, 'route');
   }
