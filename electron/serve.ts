@@ -74,6 +74,15 @@ async function main(): Promise<void> {
     ...(v.import !== undefined ? { import: v.import } : {}),
   };
   if (await runBackupCli(backupOptions, dataDir)) return;
+  // A signal during start-up (web build, migration) stops the server as soon as it is up.
+  let pendingSignal: string | null = null;
+  const early = (signal: string) => () => {
+    pendingSignal ??= signal;
+  };
+  const earlyInt = early('SIGINT');
+  const earlyTerm = early('SIGTERM');
+  process.on('SIGINT', earlyInt);
+  process.on('SIGTERM', earlyTerm);
   // Build the dashboard and overlay first when they are missing or stale (a no-op when current).
   ensureWeb(log);
   let server;
@@ -100,19 +109,15 @@ async function main(): Promise<void> {
     }
     fail(`could not start: ${error instanceof Error ? error.message : String(error)}`);
   }
-  // Exactly these three lines go to stdout; scripts and tests read them.
-  process.stdout.write(
-    `ingest ${server.urls.ingest}\n` +
-      `dashboard ${server.urls.dashboard}\n` +
-      `overlay ${server.urls.overlay}\n`,
-  );
-  log(`data ${dataDir}`);
+  process.off('SIGINT', earlyInt);
+  process.off('SIGTERM', earlyTerm);
+  const running = server;
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: finishing the commit in flight and closing the ledger`);
-    server.stop().then(
+    running.stop().then(
       () => process.exit(0),
       (error: unknown) => {
         process.stderr.write(`gemlight: stopping failed: ${String(error)}\n`);
@@ -120,8 +125,17 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Handlers first: a signal sent as soon as the lines appear must still stop cleanly.
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  if (pendingSignal) stop(pendingSignal);
+  // Exactly these three lines go to stdout; scripts and tests read them.
+  process.stdout.write(
+    `ingest ${server.urls.ingest}\n` +
+      `dashboard ${server.urls.dashboard}\n` +
+      `overlay ${server.urls.overlay}\n`,
+  );
+  log(`data ${dataDir}`);
 }
 
 void main();

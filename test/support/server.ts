@@ -141,7 +141,8 @@ export async function spawnServeProcess(opts: SpawnServeOptions = {}): Promise<S
         })
       : spawn(process.execPath, ['--import', 'tsx', 'electron/serve.ts', ...args], {
           cwd: REPO_ROOT,
-          env: { ...process.env, ...opts.env },
+          // The suite's global setup builds the pages once; children must not rebuild them.
+          env: { ...process.env, GEMLIGHT_SKIP_WEB_BUILD: '1', ...opts.env },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
   const output: string[] = [];
