@@ -458,6 +458,31 @@ describe('dashboard', () => {
     }
   });
 
+  it('Gifters shows the leaderboards and a gifter history as the API reports them', async () => {
+    await go('#/gifters');
+    const board = page.locator('[data-testid=leaderboard] li');
+    for (const [label, period] of [
+      ['All time', 'all'],
+      ['Week', 'week'],
+    ] as const) {
+      await page.getByRole('button', { name: label, exact: true }).click();
+      const top = await api('gifters.top', { period, limit: 50 });
+      expect(top.length).toBeGreaterThan(0);
+      const f = await formatted({ ints: top.map((g) => g.coins) });
+      await expect
+        .poll(() => rowCells(board, 'data-user-id', ['coins']))
+        .toEqual(top.map((g, i) => [g.userId, f.ints[i]]));
+    }
+    const first = (await api('gifters.top', { period: 'all', limit: 1 }))[0];
+    await page.locator(`[data-user-id="${first?.userId ?? ''}"] a`).click();
+    await page.getByTestId('gifter-profile').waitFor();
+    const profile = await api('gifters.get', { userId: first?.userId ?? '' });
+    const p = await formatted({ ints: [profile.coins, profile.sessions] });
+    expect(await text('profile-coins')).toBe(p.ints[0]);
+    expect(await text('profile-sessions')).toBe(p.ints[1]);
+    expect(profile.coins).toBe(first?.coins);
+  });
+
   it('says what happened and what to do when the page has no valid token', async () => {
     const stranger = await browser.newContext({ viewport: { width: 1200, height: 800 } });
     try {

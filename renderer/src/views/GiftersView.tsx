@@ -96,7 +96,11 @@ export function GiftersView({ userId }: { userId: string | null }) {
           {rows.length > 0 ? (
             <ol className="ranking ranking-large" data-testid="leaderboard">
               {rows.map((g, i) => (
-                <li key={g.userId} className={g.userId === userId ? 'selected' : ''}>
+                <li
+                  key={g.userId}
+                  className={g.userId === userId ? 'selected' : ''}
+                  data-user-id={g.userId}
+                >
                   <span className={`rank${i < 3 ? ` rank-${i + 1}` : ''}`}>{i + 1}</span>
                   <Avatar name={g.name || g.handle} seed={g.userId} />
                   <a className="rank-name" href={hrefOf({ view: 'gifters', userId: g.userId })}>
@@ -107,7 +111,9 @@ export function GiftersView({ userId }: { userId: string | null }) {
                       style={{ width: `${Math.max(3, (g.coins / Math.max(1, max)) * 100)}%` }}
                     />
                   </span>
-                  <span className="num">{format.int(g.coins)} coins</span>
+                  <span className="num">
+                    <span data-col="coins">{format.int(g.coins)}</span> coins
+                  </span>
                 </li>
               ))}
             </ol>
