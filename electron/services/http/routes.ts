@@ -6,7 +6,7 @@ import type { ErrorCode } from '../../../shared/result';
 import { assertNever } from '../../../shared/result';
 import type { Secrets } from '../config/secrets';
 import { ApiFailure, type GemlightCore } from '../core';
-import { exportGifts } from '../ledger/queries';
+import { exportGiftsPage } from '../ledger/queries';
 import {
   accessOf,
   contentSecurityPolicy,
@@ -246,7 +246,7 @@ export function createHttpHandler(
     );
   }
 
-  function exportCsv(res: ServerResponse, url: URL): void {
+  async function exportCsv(res: ServerResponse, url: URL): Promise<void> {
     const num = (name: string): number | undefined | 'bad' => {
       const v = url.searchParams.get(name);
       if (v === null || v === '') return undefined;
@@ -266,30 +266,42 @@ export function createHttpHandler(
     res.write(
       'time,last_update,session_id,user_id,handle,name,gift_id,gift_name,coins_each,count,coins\r\n',
     );
-    let buffer = '';
-    for (const g of exportGifts(deps.core.db, from, to)) {
-      buffer +=
-        [
-          new Date(g.first_at).toISOString(),
-          new Date(g.last_at).toISOString(),
-          g.session_id,
-          g.user_id,
-          g.handle ?? '',
-          g.name ?? '',
-          g.gift_id,
-          g.gift_name,
-          g.coins_each,
-          g.count,
-          g.coins,
-        ]
-          .map(csvCell)
-          .join(',') + '\r\n';
-      if (buffer.length > 64 * 1024) {
-        res.write(buffer);
-        buffer = '';
+    let after: { firstAt: number; id: number } | null = null;
+    // Page by page, yielding between pages, so a large export never stalls ingest.
+    for (;;) {
+      if (res.destroyed) return;
+      const rows = exportGiftsPage(
+        deps.core.db,
+        { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
+        after,
+        2000,
+      );
+      let chunk = '';
+      for (const g of rows) {
+        chunk +=
+          [
+            new Date(g.first_at).toISOString(),
+            new Date(g.last_at).toISOString(),
+            g.session_id,
+            g.user_id,
+            g.handle ?? '',
+            g.name ?? '',
+            g.gift_id,
+            g.gift_name,
+            g.coins_each,
+            g.count,
+            g.coins,
+          ]
+            .map(csvCell)
+            .join(',') + '\r\n';
       }
+      const last = rows[rows.length - 1];
+      if (!last) break;
+      after = { firstAt: last.first_at, id: last.id };
+      if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
+      else await new Promise((r) => setImmediate(r));
     }
-    res.end(buffer);
+    res.end();
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL, access: Access) {
@@ -306,7 +318,7 @@ export function createHttpHandler(
         return sendError(res, 'invalid_request', 'Send the body as application/json.');
       }
     }
-    if (url.pathname === '/api/export.csv' && method === 'GET') return exportCsv(res, url);
+    if (url.pathname === '/api/export.csv' && method === 'GET') return await exportCsv(res, url);
     for (const route of routes) {
       const m = route.pattern.exec(url.pathname);
       if (!m) continue;

@@ -398,17 +398,26 @@ export interface ExportRow {
   coins: number;
 }
 
-/** Counted gifts whose streak started in [from, to), oldest first, streamed. */
-export function exportGifts(db: LedgerDb, from?: number, to?: number): IterableIterator<ExportRow> {
+/** A page of counted gifts whose streak started in [from, to), oldest first, after `after`. */
+export function exportGiftsPage(
+  db: LedgerDb,
+  range: { from?: number; to?: number },
+  after: { firstAt: number; id: number } | null,
+  limit: number,
+): ExportRow[] {
+  const from = range.from ?? Number.MIN_SAFE_INTEGER;
+  const afterAt = after?.firstAt ?? Number.MIN_SAFE_INTEGER;
+  const afterId = after?.id ?? 0;
   return db
-    .prepare<[number, number], ExportRow>(
+    .prepare<[number, number, number, number, number, number], ExportRow>(
       `SELECT s.id, s.first_at, s.last_at, s.session_id, s.user_id, u.handle, u.name, s.gift_id,
               s.gift_name, s.coins_each, s.count, s.coins
        FROM streaks s LEFT JOIN users u ON u.id = s.user_id
-       WHERE s.first_at >= ? AND s.first_at < ? AND s.simulated = 0
-       ORDER BY s.first_at, s.id`,
+       WHERE s.first_at >= max(?, ?) AND s.first_at < ? AND s.simulated = 0
+         AND (s.first_at > ? OR s.id > ?)
+       ORDER BY s.first_at, s.id LIMIT ?`,
     )
-    .iterate(from ?? Number.MIN_SAFE_INTEGER, to ?? Number.MAX_SAFE_INTEGER);
+    .all(from, afterAt, range.to ?? Number.MAX_SAFE_INTEGER, afterAt, afterId, limit);
 }
 
 /**
