@@ -2,15 +2,8 @@ import type { CountedGift } from '../shared/liveState';
 import { AlertScheduler, type AlertCard } from './alertScheduler';
 import { formatAmount, formatCount, type AmountFormat } from './amounts';
 import type { OverlayConfig, Tier } from './config';
-import {
-  avatar,
-  bdi,
-  displayText,
-  el,
-  genericGiftIcon,
-  isAllowedImage,
-  viewerName,
-} from './viewerText';
+import { avatar, bdi, el, genericGiftIcon } from './elements';
+import { displayText, isAllowedImage, viewerName } from './viewerText';
 
 /**
  * Draws the scheduler's cards. The only timer is one `setTimeout` aimed at the scheduler's next
@@ -64,7 +57,8 @@ export class AlertView {
     private readonly format: () => AmountFormat,
   ) {
     this.scheduler = new AlertScheduler(config);
-    this.stack = el('div', `alert-stack pos-${config.position}`);
+    const adaptive = config.positionSet ? '' : ' pos-default';
+    this.stack = el('div', `alert-stack pos-${config.position}${adaptive}`);
     this.celebrationLayer = el('div', 'celebration-layer');
     root.append(this.stack, this.celebrationLayer);
   }

@@ -3,7 +3,8 @@ import type { GoalProgress } from '../shared/goals';
 import type { GifterTotal } from '../shared/leaderboard';
 import { formatAmount, formatCount, formatGoalAmounts, type AmountFormat } from './amounts';
 import type { OverlayConfig, Position } from './config';
-import { avatar, bdi, coinIcon, crownIcon, diamondIcon, el, viewerName } from './viewerText';
+import { avatar, bdi, coinIcon, crownIcon, diamondIcon, el } from './elements';
+import { viewerName } from './viewerText';
 
 /**
  * The leaderboard, the goal bar and the top-gifter shout-out. Each renders from state and

@@ -37,6 +37,8 @@ export interface OverlayConfig {
   fit: 'canvas' | 'none';
   unit: 'coins' | 'diamonds';
   position: Position;
+  /** False when `position` is the widget's default (the layout may then adapt to portrait). */
+  positionSet: boolean;
   theme: {
     accent: string;
     accent2: string;
@@ -169,6 +171,7 @@ export function parseConfig(location: {
     scale: parseNumber(p.get('scale'), 0.1, 10) ?? 1,
     fit: parseEnum(p.get('fit'), ['canvas', 'none']) ?? 'canvas',
     unit: parseEnum(p.get('unit'), ['coins', 'diamonds']) ?? 'coins',
+    positionSet: parseEnum(p.get('position'), POSITIONS) !== null,
     position:
       parseEnum(p.get('position'), POSITIONS) ??
       (widget === 'leaderboard' ? 'top-right' : widget === 'goal' ? 'top' : 'bottom-left'),

@@ -8,7 +8,7 @@ import { GoalView, LeaderboardView, ShoutoutView } from './boardViews';
 import { parseConfig, type OverlayConfig } from './config';
 import { connectEvents, type ConnectionState } from './connection';
 import { parseFrame } from './protocol';
-import { el } from './viewerText';
+import { el } from './elements';
 import type { SchedulerStats } from './alertScheduler';
 
 /**

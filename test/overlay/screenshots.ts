@@ -18,7 +18,14 @@ const SIZES = [
   { name: 'landscape', width: 1920, height: 1080 },
   { name: 'portrait', width: 1080, height: 1920 },
 ] as const;
-const WIDGETS = ['alerts', 'leaderboard', 'goal', 'all'] as const;
+/** Each shot: the widget page and the scene played on it. */
+const SHOTS = [
+  { name: 'alerts', widget: 'alerts', scene: 'alerts' },
+  { name: 'celebration', widget: 'alerts', scene: 'celebration' },
+  { name: 'leaderboard', widget: 'leaderboard', scene: 'none' },
+  { name: 'goal', widget: 'goal', scene: 'none' },
+  { name: 'all', widget: 'all', scene: 'alerts' },
+] as const;
 
 const BACKDROP = `
   html { background:
@@ -26,11 +33,14 @@ const BACKDROP = `
     radial-gradient(ellipse at 80% 90%, #4a1f5c 0%, transparent 55%),
     linear-gradient(160deg, #141a2e, #0b0d16) !important; }`;
 
-async function playScene(h: OverlayHarness, page: Page, widget: string): Promise<void> {
+async function playScene(h: OverlayHarness, page: Page, scene: string): Promise<void> {
   const wait = (ms: number): Promise<void> => page.waitForTimeout(ms);
-  if (widget === 'alerts' || widget === 'all') {
+  if (scene === 'celebration') {
     h.send({ type: 'gift', gift: counted('k-lion', viewer('u9', 'Captain Nova'), GIFTS.lion, 1) });
-    await wait(150);
+    await wait(1_900);
+    return;
+  }
+  if (scene === 'alerts') {
     h.send({
       type: 'gift',
       gift: counted('k-jet', viewer('u8', 'LunaSkies'), GIFTS.privateJet, 1),
@@ -46,12 +56,12 @@ async function playScene(h: OverlayHarness, page: Page, widget: string): Promise
       type: 'leaderboard',
       period: 'session',
       entries: [
-        { userId: 'u9', handle: 'captainnova', name: 'Captain Nova', coins: 72_349, reachedAt: 9 },
+        { userId: 'u8', handle: 'lunaskies', name: 'LunaSkies', coins: 47_238, reachedAt: 9 },
         ...BOARD.slice(0, 4),
       ],
     });
   }
-  await wait(1_600);
+  await wait(1_400);
 }
 
 async function main(): Promise<void> {
@@ -61,17 +71,17 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     for (const size of SIZES) {
-      for (const widget of WIDGETS) {
+      for (const shot of SHOTS) {
         const h = await startHarness();
         h.setState(sceneState());
         const page = await browser.newPage({
           viewport: { width: size.width, height: size.height },
         });
-        await page.goto(`${h.baseUrl}/overlay/${widget}?key=k`);
+        await page.goto(`${h.baseUrl}/overlay/${shot.widget}?key=k`);
         await waitForSnapshots(page);
         await page.addStyleTag({ content: BACKDROP });
-        await playScene(h, page, widget);
-        const file = join(OUT, `overlay-${widget}-${size.name}.png`);
+        await playScene(h, page, shot.scene);
+        const file = join(OUT, `overlay-${shot.name}-${size.name}.png`);
         await page.screenshot({ path: file });
         console.log('wrote', file);
         await page.close();
