@@ -20,6 +20,7 @@ export interface RateLimit {
   burst: number;
 }
 
+/** 200 frames a second per connection, bursts to 400: far above any real source. */
 export const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 200, burst: 400 };
 
 /** What the WebSocket endpoints need. */

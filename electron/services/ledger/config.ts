@@ -83,6 +83,7 @@ export function listWithdrawals(db: LedgerDb): WithdrawalDto[] {
     .map(withdrawalDto);
 }
 
+/** Records a withdrawal. */
 export function addWithdrawal(db: LedgerDb, w: WithdrawalDto): void {
   db.prepare(
     'INSERT INTO withdrawals (id, time, diamonds, received_minor, fee_minor) VALUES (?, ?, ?, ?, ?)',

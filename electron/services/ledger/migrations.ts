@@ -8,6 +8,7 @@ export interface Migration {
   sql: string;
 }
 
+/** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,

@@ -51,6 +51,7 @@ export function diamondsOf(row: Pick<SessionRow, 'coins' | 'rates'>): number {
   return Number(Q.floor(Q.mul(Q.rational(row.coins), rates.diamondsPerCoin)));
 }
 
+/** One session's row, if it exists. */
 export function getSessionRow(db: LedgerDb, id: number): SessionRow | undefined {
   return db.prepare<[number], SessionRow>('SELECT * FROM sessions WHERE id = ?').get(id);
 }

@@ -71,4 +71,5 @@ export function ratesFromJson(text: string): Rates {
   return r.value;
 }
 
+/** The stored JSON form of rates. */
 export const ratesToJson = (r: Rates): string => JSON.stringify(ratesToDto(r));
