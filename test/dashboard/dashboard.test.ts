@@ -260,6 +260,35 @@ describe('dashboard', () => {
     await compareRows(byCoins.items);
   });
 
+  it('Sessions filters by date on the server', async () => {
+    await go('#/sessions');
+    const day = new Date();
+    day.setDate(day.getDate() - 1);
+    day.setHours(0, 0, 0, 0);
+    const iso = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+    await page.getByLabel('From', { exact: true }).fill(iso);
+    await page.getByLabel('To', { exact: true }).fill(iso);
+    const expected = await api('sessions.list', {
+      limit: 25,
+      sort: 'startedAt',
+      order: 'desc',
+      includeSimulated: false,
+      from: day.getTime(),
+      to: day.getTime() + DAY,
+    });
+    expect(expected.items.length).toBeGreaterThan(0);
+    const rows = page.locator('[data-testid=sessions-table] tbody tr');
+    await expect
+      .poll(async () => (await rowCells(rows, 'data-session-id')).map((r) => r[0]))
+      .toEqual(expected.items.map((x) => x.id));
+    const summary = await api('summary.get', { from: day.getTime(), to: day.getTime() + DAY });
+    const f = await formatted({ ints: [summary.sessions], cash: [summary.cash.minor] });
+    await expect.poll(() => text('summary-sessions')).toBe(f.ints[0]);
+    expect(await text('summary-cash')).toBe(f.cash[0]);
+    await page.getByRole('button', { name: 'Clear dates' }).click();
+    await expect.poll(() => rows.count()).toBe(25);
+  });
+
   it('Session detail shows the same totals, gift breakdown and gifters as the API', async () => {
     const list = await api('sessions.list', { limit: 5, sort: 'startedAt', order: 'desc' });
     const past = list.items.find((s) => s.endedAt !== null);
