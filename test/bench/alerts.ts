@@ -21,6 +21,8 @@ export interface AlertPlan {
   rates: number[];
   /** Seconds of traffic per rate. */
   seconds: number;
+  /** How long to wait after the last gift for late cards (past the 5 s storm bound). */
+  settleMs: number;
 }
 
 /** Results at one rate. */
@@ -128,6 +130,7 @@ async function measureRate(
   serve: ServeProcess,
   rate: number,
   seconds: number,
+  settleMs: number,
 ): Promise<AlertRateResult> {
   const tag = String(rate);
   const ingestUrl = `${serve.wsUrl}?token=${encodeURIComponent(serve.token)}`;
@@ -138,7 +141,7 @@ async function measureRate(
     throw new Error(`alert latency: ${summary.errors} gifts refused at ${rate}/s`);
   // Big gifts may wait up to the storm bound (5 s) for their card; wait well past it so a late
   // card is told apart from a lost one.
-  await page.waitForTimeout(10_000);
+  await page.waitForTimeout(settleMs);
   const data = await page.evaluate<{
     acked: number[];
     handled: number[];
@@ -195,7 +198,7 @@ export async function runAlerts(
       await page.waitForFunction(
         'window.gemlightOverlay && window.gemlightOverlay.connection === "open"',
       );
-      const r = await measureRate(page, serve, rate, plan.seconds);
+      const r = await measureRate(page, serve, rate, plan.seconds, plan.settleMs);
       log(
         `  alerts at ${rate}/s: acked p50 ${r.acked.p50.toFixed(1)} p99 ${r.acked.p99.toFixed(1)} ms; handled p50 ${r.handled.p50.toFixed(1)} p99 ${r.handled.p99.toFixed(1)} ms; ` +
           `own card p50 ${r.card.p50.toFixed(1)} p99 ${r.card.p99.toFixed(1)} ms (${r.card.n}/${r.sent}); ` +

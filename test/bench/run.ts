@@ -106,7 +106,14 @@ async function main(): Promise<void> {
 
   if (opts.only.has(2)) {
     log('2. alert latency');
-    const result = await runAlerts({ rates: [10, 100, 1000], seconds: opts.quick ? 3 : 20 }, log);
+    const result = await runAlerts(
+      {
+        rates: [10, 100, 1000],
+        seconds: opts.quick ? 3 : 20,
+        settleMs: opts.quick ? 6_000 : 10_000,
+      },
+      log,
+    );
     figures.push(...alertFigures(result));
     details.alerts = result;
   }
