@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lanAddresses } from '../../electron/services/http/door';
 import { apiCall, startTestServer, type TestServer } from '../support/server';
 
 /** Sends a raw HTTP request (any Host header) and resolves with status, headers and body. */
@@ -234,6 +235,45 @@ describe('pages', () => {
     } finally {
       await t.stop();
       rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('LAN access', () => {
+  it('accepts this machine’s LAN addresses as Host only when LAN access is on', async () => {
+    const lanIp = lanAddresses().find((a) => !a.startsWith('['));
+    if (!lanIp) {
+      console.log('skipped: this machine has no IPv4 LAN address');
+      return;
+    }
+    // Bound to loopback either way here, so the test never opens a port to the network.
+    const off = await startTestServer();
+    const on = await startTestServer({ lan: true, host: '127.0.0.1' });
+    try {
+      const lanHost = { Host: `${lanIp}:${off.server.port}` };
+      expect((await raw(off, '/health', lanHost)).status).toBe(403);
+      expect((await raw(on, '/health', { Host: `${lanIp}:${on.server.port}` })).status).toBe(200);
+      const info = await apiCall<{ lanUrls: string[] }>(on.baseUrl, on.token, 'GET', '/api/app');
+      expect(info.body.lanUrls).toContain(`http://${lanIp}:${on.server.port}/dashboard`);
+      const offInfo = await apiCall<{ lanUrls: string[] }>(
+        off.baseUrl,
+        off.token,
+        'GET',
+        '/api/app',
+      );
+      expect(offInfo.body.lanUrls).toEqual([]);
+    } finally {
+      await off.stop();
+      await on.stop();
+    }
+  });
+
+  it('binds to loopback by default', async () => {
+    const t = await startTestServer({ host: undefined });
+    try {
+      expect(t.server.host).toBe('127.0.0.1');
+    } finally {
+      await t.stop();
     }
   });
 });
