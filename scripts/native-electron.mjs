@@ -9,6 +9,8 @@
  *   GEMLIGHT_SKIP_NATIVE_ELECTRON=1  skip on purpose
  *   GEMLIGHT_ELECTRON_DIR            the electron package folder (default node_modules/electron)
  *   GEMLIGHT_NATIVE_OUT              the output folder (default native/electron)
+ *   GEMLIGHT_ELECTRON_HEADERS_URL    where node-gyp gets Electron's headers (a mirror)
+ *   npm_config_better_sqlite3_binary_host  where prebuild-install gets prebuilt binaries (a mirror)
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -23,7 +25,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const outDir = process.env.GEMLIGHT_NATIVE_OUT ?? join(root, 'native', 'electron');
@@ -31,6 +33,7 @@ const electronDir = process.env.GEMLIGHT_ELECTRON_DIR ?? join(root, 'node_module
 const sqliteDir = join(root, 'node_modules', 'better-sqlite3');
 const BINDING = 'better_sqlite3.node';
 const STAMP = 'build.json';
+const headersUrl = process.env.GEMLIGHT_ELECTRON_HEADERS_URL || 'https://electronjs.org/headers';
 
 const say = (line) => console.log(`[native-electron] ${line}`);
 
@@ -64,20 +67,48 @@ function electronBinary() {
     : { path: null, why: `the Electron binary is missing at ${path}` };
 }
 
-/** Runs a node script; returns null on success or the tail of its output on failure. */
+/** The lines of a failed build that say why: the download it tried and the first error. */
+function whyFailed(output) {
+  const lines = output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const picked = [
+    lines.find((line) => /http GET/.test(line)),
+    lines.find((line) => /Error:|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ECONNRESET/.test(line)),
+  ].filter(Boolean);
+  return (picked.length > 0 ? picked : lines.slice(-3)).join(' | ');
+}
+
+/**
+ * The environment for the build tools, without npm's settings that would aim them at another
+ * runtime: under `npm install`, npm passes its config as npm_config_* (a `nodedir` there makes
+ * node-gyp compile against Node's headers instead of Electron's).
+ */
+function buildEnv() {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (
+      /^npm_config_(nodedir|target|target_arch|arch|runtime|disturl|dist_url|build_from_source)$/i.test(
+        key,
+      )
+    ) {
+      delete env[key];
+    }
+  }
+  return env;
+}
+
+/** Runs a node script; returns null on success or why it failed. */
 function runNode(script, args, cwd, timeoutMs) {
   const result = spawnSync(process.execPath, [script, ...args], {
     cwd,
     encoding: 'utf8',
     timeout: timeoutMs,
-    env: { ...process.env, npm_config_build_from_source: '' },
+    env: buildEnv(),
   });
   if (result.status === 0) return null;
-  const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`
-    .trim()
-    .split('\n')
-    .slice(-4)
-    .join(' | ');
+  const output = whyFailed(`${result.stdout ?? ''}\n${result.stderr ?? ''}`);
   const how = result.error ? String(result.error.message) : `exit ${result.status}`;
   return `${how}${output ? `: ${output}` : ''}`;
 }
@@ -126,9 +157,10 @@ function main() {
   const work = mkdtempSync(join(tmpdir(), 'gemlight-native-'));
   try {
     const copy = join(work, 'better-sqlite3');
+    const ownBuild = join(sqliteDir, 'build');
     cpSync(sqliteDir, copy, {
       recursive: true,
-      filter: (src) => !src.startsWith(join(sqliteDir, 'build')),
+      filter: (src) => src !== ownBuild && !src.startsWith(ownBuild + sep),
     });
     const target = [`--target=${electron.version}`, `--arch=${process.arch}`];
     say(
@@ -150,13 +182,7 @@ function main() {
       const compiled = nodeGyp
         ? runNode(
             nodeGyp,
-            [
-              'rebuild',
-              '--release',
-              '--runtime=electron',
-              '--dist-url=https://electronjs.org/headers',
-              ...target,
-            ],
+            ['rebuild', '--release', '--runtime=electron', `--dist-url=${headersUrl}`, ...target],
             copy,
             15 * 60_000,
           )

@@ -1,5 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +23,25 @@ function run(env: Record<string, string>): { status: number | null; out: string 
     timeout: 30_000,
   });
   return { status: result.status, out: `${result.stdout}${result.stderr}` };
+}
+
+/** The same, without blocking this process (a local server in it must answer). */
+function runAsync(env: Record<string, string>): Promise<{ status: number | null; out: string }> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [script],
+      {
+        cwd: root,
+        env: { ...process.env, GEMLIGHT_SKIP_NATIVE_ELECTRON: '', ...env },
+        timeout: 120_000,
+      },
+      (error, stdout, stderr) => {
+        const status = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        done({ status, out: `${stdout}${stderr}` });
+      },
+    );
+  });
 }
 
 describe('scripts/native-electron.mjs', () => {
@@ -60,6 +81,52 @@ describe('scripts/native-electron.mjs', () => {
     const none = run({ GEMLIGHT_ELECTRON_DIR: join(dir, 'nowhere') });
     expect(none.status).toBe(0);
     expect(none.out).toContain('skipped: the electron package is not installed');
+  });
+
+  it('skips with the reason and exits 0 when no prebuilt binary or headers can be downloaded', async () => {
+    // A local server that has nothing (404) stands in for GitHub and the headers host.
+    const requests: string[] = [];
+    const server = createServer((req, res) => {
+      requests.push(req.url ?? '');
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+    const host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const electronDir = join(dir, 'electron');
+      mkdirSync(join(electronDir, 'dist'), { recursive: true });
+      writeFileSync(
+        join(electronDir, 'package.json'),
+        JSON.stringify({ version: electronVersion }),
+      );
+      writeFileSync(join(electronDir, 'path.txt'), 'electron');
+      writeFileSync(join(electronDir, 'dist', 'electron'), '');
+      const out = join(dir, 'out');
+      const before = readdirSync(tmpdir()).filter((n) => n.startsWith('gemlight-native-')).length;
+      const { status, out: text } = await runAsync({
+        GEMLIGHT_ELECTRON_DIR: electronDir,
+        GEMLIGHT_NATIVE_OUT: out,
+        npm_config_better_sqlite3_binary_host: host,
+        GEMLIGHT_ELECTRON_HEADERS_URL: host,
+      });
+      expect(status).toBe(0);
+      expect(text).toContain(
+        `skipped: could not build better-sqlite3 for Electron ${electronVersion}`,
+      );
+      expect(text).toContain('prebuilt binary: exit');
+      expect(text).toContain('compile against Electron headers: exit');
+      expect(existsSync(out)).toBe(false);
+      // Both ways were tried against the stand-in host, and the work folder was removed.
+      expect(requests.some((u) => u.includes(`electron-v`))).toBe(true);
+      expect(requests.some((u) => u.includes(`v${electronVersion}`) && u.includes('headers'))).toBe(
+        true,
+      );
+      expect(readdirSync(tmpdir()).filter((n) => n.startsWith('gemlight-native-')).length).toBe(
+        before,
+      );
+    } finally {
+      server.close();
+    }
   });
 
   it('skips on request', () => {
