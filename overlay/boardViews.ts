@@ -25,7 +25,8 @@ export class LeaderboardView {
     root: HTMLElement,
     position: Position = config.position,
   ) {
-    const panel = el('section', `board panel pos-${position}`);
+    const adaptive = config.positionSet ? '' : ' pos-default';
+    const panel = el('section', `board panel pos-${position}${adaptive}`);
     const head = el('header', 'board-head');
     head.append(
       crownIcon('board-crown'),
@@ -125,7 +126,8 @@ export class GoalView {
     root: HTMLElement,
     position: Position = config.position,
   ) {
-    this.panel = el('section', `goal panel pos-${position}`);
+    const adaptive = config.positionSet ? '' : ' pos-default';
+    this.panel = el('section', `goal panel pos-${position}${adaptive}`);
     this.panel.hidden = true;
     const head = el('header', 'goal-head');
     this.label = bdi('', 'goal-label clamp-1');

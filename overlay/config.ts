@@ -42,6 +42,8 @@ export interface OverlayConfig {
   theme: {
     accent: string;
     accent2: string;
+    /** Middle color of the goal bar; null keeps the stylesheet's. */
+    mid: string | null;
     text: string;
     panel: string;
     font: string;
@@ -178,6 +180,7 @@ export function parseConfig(location: {
     theme: {
       accent: parseColor(p.get('accent')) ?? '#ff3b6b',
       accent2: parseColor(p.get('accent2')) ?? '#25f4ee',
+      mid: parseColor(p.get('mid')),
       text: parseColor(p.get('text')) ?? '#ffffff',
       panel: parseColor(p.get('panel')) ?? '#0f0f19d9',
       font: FONT_NAME.test(p.get('font') ?? '') ? (p.get('font') ?? '') : '',

@@ -42,6 +42,7 @@ function applyTheme(root: HTMLElement, c: OverlayConfig): void {
   s.setProperty('--accent2', c.theme.accent2);
   s.setProperty('--text', c.theme.text);
   s.setProperty('--panel', c.theme.panel);
+  if (c.theme.mid) s.setProperty('--goal-mid', c.theme.mid);
   s.setProperty('--size', `${c.theme.size}px`);
   if (c.theme.font) s.setProperty('--font', `"${c.theme.font}"`);
   for (const [tier, ms] of Object.entries(c.durations)) s.setProperty(`--${tier}-ms`, `${ms}ms`);
