@@ -44,6 +44,8 @@ if (userData) app.setPath('userData', userData);
 const log = createAppLog(join(app.getPath('userData'), 'logs', 'gemlight.log'));
 // Every renderer is sandboxed, whatever a window's options say.
 app.enableSandbox();
+// Windows shows notifications only for an app with an AppUserModelID (the installer's appId).
+if (process.platform === 'win32') app.setAppUserModelId('app.gemlight.desktop');
 
 /** Started at login with --hidden: the tray only, no window. */
 const startHidden = process.argv.includes('--hidden');
