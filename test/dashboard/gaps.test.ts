@@ -9,6 +9,10 @@ import { launchChromium } from '../support/browser';
 import { apiCall, startTestServer, type TestServer } from '../support/server';
 import { buildWebRoot } from './webBuild';
 
+/** expect.poll with room for a busy machine (its default gives up after one second). */
+const eventually = <T>(actual: () => T, timeout = 20_000) =>
+  expect.poll(actual, { timeout, interval: 100 });
+
 /*
  * Gaps are real: a TikFinity-compatible server that Gemlight connects to goes away and comes back.
  * The session detail marks the time nobody observed, and the Live view's source health counts it.
@@ -80,35 +84,27 @@ afterAll(async () => {
 
 describe('gaps in the data', () => {
   it('are marked in the session detail and counted in source health', async () => {
-    await expect
-      .poll(async () => (await tikfinity())?.state, { timeout: 15_000 })
-      .toBe('connected');
-    await expect.poll(() => clients.size).toBe(1);
+    await eventually(async () => (await tikfinity())?.state, 15_000).toBe('connected');
+    await eventually(() => clients.size).toBe(1);
     sendGift('gap-1', 100);
-    await expect
-      .poll(async () => (await get<{ coins?: number }>('/api/sessions/current')).coins, {
-        timeout: 10_000,
-      })
-      .toBe(100);
+    await eventually(
+      async () => (await get<{ coins?: number }>('/api/sessions/current')).coins,
+      10_000,
+    ).toBe(100);
 
     // The source goes away for a while, then comes back.
     for (const c of clients) c.terminate();
     await new Promise((r) => fake.close(r));
-    await expect
-      .poll(async () => (await tikfinity())?.state, { timeout: 10_000 })
-      .not.toBe('connected');
+    await eventually(async () => (await tikfinity())?.state, 10_000).not.toBe('connected');
     await new Promise((r) => setTimeout(r, 1500));
     fake = await listen(port);
-    await expect
-      .poll(async () => (await tikfinity())?.state, { timeout: 30_000 })
-      .toBe('connected');
-    await expect.poll(() => clients.size).toBe(1);
+    await eventually(async () => (await tikfinity())?.state, 30_000).toBe('connected');
+    await eventually(() => clients.size).toBe(1);
     sendGift('gap-2', 100);
-    await expect
-      .poll(async () => (await get<{ coins?: number }>('/api/sessions/current')).coins, {
-        timeout: 10_000,
-      })
-      .toBe(200);
+    await eventually(
+      async () => (await get<{ coins?: number }>('/api/sessions/current')).coins,
+      10_000,
+    ).toBe(200);
 
     const current = await get<SessionDetail>('/api/sessions/current');
     const detail = await get<SessionDetail>(`/api/sessions/${current.id}`);
@@ -119,15 +115,15 @@ describe('gaps in the data', () => {
     await page.goto(
       `${server.baseUrl}/dashboard?token=${server.token}#/sessions/${encodeURIComponent(current.id)}`,
     );
-    await expect
-      .poll(() => page.getByTestId('gap-note').textContent(), { timeout: 10_000 })
-      .toContain('Observed, with a');
+    await eventually(() => page.getByTestId('gap-note').textContent(), 10_000).toContain(
+      'Observed, with a',
+    );
     expect(await page.getByRole('list', { name: 'Gaps in the data' }).locator('li').count()).toBe(
       detail.gaps.length,
     );
 
     await page.evaluate(`window.location.hash = '#/live'`);
-    await expect.poll(() => page.getByTestId('source-list').textContent()).toMatch(/\d+ gaps? \(/);
+    await eventually(() => page.getByTestId('source-list').textContent()).toMatch(/\d+ gaps? \(/);
     await page.close();
   });
 });
