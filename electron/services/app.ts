@@ -18,6 +18,12 @@ export const DEFAULT_PORT = 21280;
 /** Gemlight's version, from package.json. */
 export const VERSION: string = pkg.version;
 
+/** A running Gemlight, plus what tests and benchmarks look at beyond the shared contract. */
+export interface RunningGemlight extends GemlightServer {
+  /** Transactions committed by the ingest pipeline and the records in them (group commit). */
+  ingestStats(): { commits: number; records: number };
+}
+
 /** Extra knobs for tests and the headless runner, beyond the shared contract. */
 export interface GemlightServerOptions extends GemlightOptions {
   /** Listen on the LAN (binds 0.0.0.0 unless a host is given); the setting `lanAccess` does too. */
@@ -59,7 +65,7 @@ const urlHost = (host: string): string =>
   host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 
 /** Starts Gemlight: ledger, ingest, live events, API and the web pages, on one port. */
-export async function startGemlight(options: GemlightServerOptions): Promise<GemlightServer> {
+export async function startGemlight(options: GemlightServerOptions): Promise<RunningGemlight> {
   const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'));
   const secrets = loadSecrets(options.dataDir, {
     ...(options.token !== undefined ? { token: options.token } : {}),
@@ -139,7 +145,7 @@ export async function startGemlight(options: GemlightServerOptions): Promise<Gem
       ...(options.now ? { now: options.now } : {}),
     }).start();
     let stopping: Promise<void> | null = null;
-    const server: GemlightServer = {
+    const server: RunningGemlight = {
       host,
       port: boundPort,
       token: secrets.token,
@@ -148,6 +154,7 @@ export async function startGemlight(options: GemlightServerOptions): Promise<Gem
       call: <K extends CommandName>(name: K, params: ParamsOf<K>): Promise<ResultOf<K>> =>
         core.call(name, params),
       onLive: (listener: (message: LiveMessage) => void) => core.onLive(listener),
+      ingestStats: () => core.pipeline.stats(),
       stop: () => {
         stopping ??= (async () => {
           http.close();

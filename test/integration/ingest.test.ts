@@ -322,3 +322,36 @@ describe('live events and restarts', () => {
     }
   });
 });
+
+describe('group commit', () => {
+  it('puts events that arrive within a few milliseconds into one transaction', async () => {
+    const t = await startTestServer({ groupWindowMs: 25 });
+    try {
+      const clients = await Promise.all(
+        [0, 1, 2].map(() => IngestClient.connect(t.wsUrl, t.token)),
+      );
+      const before = t.server.ingestStats();
+      // 3 connections × 20 single-event frames, all sent at once without waiting for acks.
+      const sends = clients.flatMap((c, ci) =>
+        Array.from({ length: 20 }, (_, i) =>
+          c.send(
+            canonicalGift({
+              id: `grp-${ci}-${i}`,
+              user: { id: `grp${ci}` },
+              streak: { id: `grp-${ci}-${i}`, end: true },
+            }),
+          ),
+        ),
+      );
+      const replies = (await Promise.all(sends)).flat();
+      expect(replies.every((r) => r.type === 'ack' && !r.duplicate)).toBe(true);
+      const after = t.server.ingestStats();
+      expect(after.records - before.records).toBe(60);
+      // One transaction per event would be 60; grouping makes it a handful at most.
+      expect(after.commits - before.commits).toBeLessThanOrEqual(10);
+      for (const c of clients) c.close();
+    } finally {
+      await t.stop();
+    }
+  });
+});

@@ -6,8 +6,11 @@ import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import type { IngestReply } from '../../shared/api';
 import { reduceLive, type LiveMessage, type LiveState } from '../../shared/liveState';
-import { startGemlight, type GemlightServerOptions } from '../../electron/services/app';
-import type { GemlightServer } from '../../electron/services/contracts';
+import {
+  startGemlight,
+  type GemlightServerOptions,
+  type RunningGemlight,
+} from '../../electron/services/app';
 
 /** The repository root (where package.json is). */
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -18,7 +21,7 @@ export const tempDataDir = (prefix = 'gemlight-test-'): string =>
 
 /** A Gemlight running in this process for a test. */
 export interface TestServer {
-  server: GemlightServer;
+  server: RunningGemlight;
   /** http://127.0.0.1:PORT */
   baseUrl: string;
   /** ws://127.0.0.1:PORT/ingest */

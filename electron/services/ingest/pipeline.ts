@@ -86,8 +86,15 @@ export class IngestPipeline {
   private pendingCount = 0;
   private extraWork: (() => LedgerEffect[])[] = [];
   private closed = false;
+  private committedBatches = 0;
+  private committedRecords = 0;
 
   constructor(private readonly options: PipelineOptions) {}
+
+  /** Transactions committed and records in them, since start (group-commit evidence, tests). */
+  stats(): { commits: number; records: number } {
+    return { commits: this.committedBatches, records: this.committedRecords };
+  }
 
   /** Normalizes and commits events; one reply per event, in order, after the commit. */
   submit(raw: readonly unknown[], meta: SubmitMeta): Promise<IngestReply[]> {
@@ -228,6 +235,8 @@ export class IngestPipeline {
           }
         }
       })();
+      this.committedBatches++;
+      this.committedRecords += jobs.reduce((n, job) => n + job.records.length, 0);
     } catch (error) {
       // The whole transaction rolled back: nothing of it is stored, say so to every sender.
       const code = storageCode(error);
