@@ -64,36 +64,44 @@ function SettingsSectionView({ section }: { section: SettingsSection }) {
 const RATE_FIELDS: {
   key: keyof Omit<RatesDto, 'effectiveFrom' | 'payoutFeeFixedMinor'>;
   label: string;
+  /** Column heading in the schedule table. */
+  short: string;
   why: string;
 }[] = [
   {
     key: 'diamondsPerCoin',
     label: 'Diamonds per coin',
+    short: 'Diamonds/coin',
     why: "Default 1: a gift's diamond value equals its coin price.",
   },
   {
     key: 'usdPerDiamond',
     label: 'USD per diamond',
+    short: 'USD/diamond',
     why: "Default 0.005: the creator's ~50% of a coin's ~USD 0.01. Record a withdrawal to learn your real rate.",
   },
   {
     key: 'creatorSharePercent',
     label: 'Creator share %',
+    short: 'Share %',
     why: 'Default 100: what you keep after program rules.',
   },
   {
     key: 'agencyCutPercent',
     label: 'Agency cut %',
+    short: 'Agency %',
     why: 'Default 0: set it if an agency takes a share.',
   },
   {
     key: 'payoutFeePercent',
     label: 'Payout fee %',
+    short: 'Fee %',
     why: 'Default 0: a percentage your payment provider keeps.',
   },
   {
     key: 'usdToLocal',
     label: 'Exchange rate (local per USD)',
+    short: 'Local/USD',
     why: 'Default 1: units of your currency per US dollar.',
   },
 ];
@@ -118,15 +126,15 @@ function EarningsSettings() {
                 <tr>
                   <th scope="col">Effective from</th>
                   {RATE_FIELDS.map((f) => (
-                    <th key={f.key} scope="col" className="num">
-                      {f.label}
+                    <th key={f.key} scope="col" className="num" title={f.label}>
+                      {f.short}
                     </th>
                   ))}
                   <th scope="col" className="num">
                     Fixed fee
                   </th>
                   <th scope="col" className="num">
-                    Cash per 1,000 diamonds
+                    Per 1,000 diamonds
                   </th>
                 </tr>
               </thead>
