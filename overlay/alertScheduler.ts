@@ -81,6 +81,8 @@ const MIN_SHOW: Record<Tier, readonly [number, number]> = {
   big: [2_500, 1_200],
   celebration: [4_000, 2_000],
 };
+/** The shortest a card is ever shown, even in the heaviest storm of big gifts. */
+const MIN_SQUEEZE_MS = 400;
 /** A combo update keeps its card up at least this long afterwards. */
 const COMBO_HOLD_MS = 2_500;
 /** Plan for this share of the lag bound, leaving room for timer and network slack. */
@@ -104,6 +106,8 @@ export class AlertScheduler {
   private nextId = 1;
   /** 0 calm, 1 storm (merging), 2 heavy storm (merging and short cards). */
   private level: 0 | 1 | 2 = 0;
+  /** In a storm of big gifts: every card's time on screen, shortened so the queue keeps up. */
+  private squeezeMs: number | null = null;
   /** Whether queued cards need on-screen cards cut to their minimum time. */
   private cutting = false;
   readonly stats: SchedulerStats = { maxLagMs: 0, visibleGifts: 0, cardsShown: 0, mergedGifts: 0 };
@@ -158,6 +162,7 @@ export class AlertScheduler {
     }
     if (this.queue.length === 0) {
       this.level = 0;
+      this.squeezeMs = null;
       this.cutting = false;
     }
   }
@@ -305,7 +310,8 @@ export class AlertScheduler {
 
   private minShow(tier: Tier): number {
     const [storm, heavy] = MIN_SHOW[tier];
-    return Math.min(this.opts.durations[tier], this.level === 2 ? heavy : storm);
+    const base = Math.min(this.opts.durations[tier], this.level === 2 ? heavy : storm);
+    return this.squeezeMs === null ? base : Math.min(base, this.squeezeMs);
   }
 
   /** Index in the queue of the first card that may start now, or null. */
@@ -405,6 +411,11 @@ export class AlertScheduler {
         e.capTier = 'big';
         this.refresh(e);
       }
+    }
+    // Big gifts faster than the slots can show them: shorten every card, down to a floor that is
+    // still readable. Past that floor the rate of big gifts itself is the limit.
+    for (let ms = 1_000; this.projectedLag(now) > budget && ms >= MIN_SQUEEZE_MS; ms -= 150) {
+      if (this.squeezeMs === null || ms < this.squeezeMs) this.squeezeMs = ms;
     }
     this.tick(now);
   }

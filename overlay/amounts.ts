@@ -31,9 +31,17 @@ export function amountValue(coins: number, f: AmountFormat): bigint {
   return Q.floor(Q.mul(Q.rational(Math.trunc(coins)), f.diamondsPerCoin));
 }
 
-/** "1,250" in the page's locale. */
+const formats = new Map<string, Intl.NumberFormat>();
+
+/** "1,250" in the page's locale. Formatters are cached: building one costs more than a frame's share. */
 export function formatCount(n: number | bigint, locale?: string): string {
-  return new Intl.NumberFormat(locale).format(n);
+  const id = locale ?? '';
+  let f = formats.get(id);
+  if (!f) {
+    f = new Intl.NumberFormat(locale);
+    formats.set(id, f);
+  }
+  return f.format(n);
 }
 
 /** "1,250 coins" / "625 diamonds". */

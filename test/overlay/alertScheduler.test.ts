@@ -162,6 +162,27 @@ describe('alert scheduler', () => {
     expect(s.nextWakeAt()).toBeNull();
   });
 
+  it('keeps up with a sustained storm of big gifts by shortening cards, never merging them', () => {
+    const s = new AlertScheduler(options);
+    const inputs: Input[] = [];
+    // Four big gifts a second for 15 s, on top of a steady stream of small ones.
+    for (let t = 0; t < 15_000; t += 250) {
+      inputs.push({
+        at: t,
+        gift: counted(`big-${t}`, viewer(`b${t}`, 'Whale'), GIFTS.privateJet, 1),
+      });
+      inputs.push({
+        at: t + 1,
+        gift: counted(`small-${t}`, viewer(`s${t}`, 'Fan'), GIFTS.rose, 1),
+      });
+    }
+    const changes = run(s, inputs);
+    expect(s.stats.maxLagMs).toBeLessThanOrEqual(options.maxLagMs);
+    const bigShown = changes.filter((c) => c.type === 'show' && c.card.key?.startsWith('big-'));
+    expect(bigShown).toHaveLength(60);
+    for (const c of changes) if (c.card.kind === 'merged') expect(c.card.gift?.id).not.toBe(5767);
+  });
+
   it('merged cards say how many gifts from how many viewers', () => {
     const s = new AlertScheduler({ ...options, maxOnScreen: 1, maxLagMs: 2_000 });
     const inputs: Input[] = [];
