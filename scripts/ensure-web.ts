@@ -4,7 +4,7 @@
  * by the test suite's global setup. Set GEMLIGHT_SKIP_WEB_BUILD=1 to skip.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** The repository root. */
@@ -57,11 +57,7 @@ export function ensureWeb(
   const deadline = Date.now() + 5 * 60_000;
   let fd: number | null = null;
   while (fd === null) {
-    try {
-      statSync(join(ROOT, 'out'));
-    } catch {
-      spawnSync('mkdir', ['-p', join(ROOT, 'out')]);
-    }
+    mkdirSync(join(ROOT, 'out'), { recursive: true });
     try {
       fd = openSync(lock, 'wx');
     } catch {

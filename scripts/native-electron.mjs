@@ -11,8 +11,9 @@
  *   GEMLIGHT_NATIVE_OUT              the output folder (default native/electron)
  *   GEMLIGHT_ELECTRON_HEADERS_URL    where node-gyp gets Electron's headers (a mirror)
  *   npm_config_better_sqlite3_binary_host  where prebuild-install gets prebuilt binaries (a mirror)
+ *   GEMLIGHT_NATIVE_STEP_TIMEOUT_MS  a shorter time limit for each build step (tests)
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -34,6 +35,8 @@ const sqliteDir = join(root, 'node_modules', 'better-sqlite3');
 const BINDING = 'better_sqlite3.node';
 const STAMP = 'build.json';
 const headersUrl = process.env.GEMLIGHT_ELECTRON_HEADERS_URL || 'https://electronjs.org/headers';
+/** A shorter limit for each build step (tests); the defaults are 2 min to download, 15 to compile. */
+const stepLimitMs = Number(process.env.GEMLIGHT_NATIVE_STEP_TIMEOUT_MS) || Infinity;
 
 const say = (line) => console.log(`[native-electron] ${line}`);
 
@@ -99,18 +102,44 @@ function buildEnv() {
   return env;
 }
 
-/** Runs a node script; returns null on success or why it failed. */
+/**
+ * Runs a node script; resolves with null on success or why it failed. On POSIX it gets its own
+ * process group, so a timeout ends the compiler processes under it too, not only node-gyp.
+ */
 function runNode(script, args, cwd, timeoutMs) {
-  const result = spawnSync(process.execPath, [script, ...args], {
-    cwd,
-    encoding: 'utf8',
-    timeout: timeoutMs,
-    env: buildEnv(),
+  return new Promise((done) => {
+    const group = process.platform !== 'win32';
+    const child = spawn(process.execPath, [script, ...args], {
+      cwd,
+      env: buildEnv(),
+      detached: group,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        if (group && child.pid) process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }, timeoutMs);
+    const finish = (how) => {
+      clearTimeout(timer);
+      if (how === null) return done(null);
+      const why = whyFailed(output);
+      done(`${how}${why ? `: ${why}` : ''}`);
+    };
+    child.on('error', (error) => finish(error.message));
+    child.on('close', (code) => {
+      if (timedOut) finish(`timed out after ${Math.round(timeoutMs / 1000)} s`);
+      else finish(code === 0 ? null : `exit ${code}`);
+    });
   });
-  if (result.status === 0) return null;
-  const output = whyFailed(`${result.stdout ?? ''}\n${result.stderr ?? ''}`);
-  const how = result.error ? String(result.error.message) : `exit ${result.status}`;
-  return `${how}${output ? `: ${output}` : ''}`;
 }
 
 function findNodeGyp() {
@@ -123,7 +152,7 @@ function findNodeGyp() {
   }
 }
 
-function main() {
+async function main() {
   if (process.env.GEMLIGHT_SKIP_NATIVE_ELECTRON) skip('GEMLIGHT_SKIP_NATIVE_ELECTRON is set.');
   const electron = readJson(join(electronDir, 'package.json'));
   if (!electron?.version) skip('the electron package is not installed.');
@@ -169,22 +198,22 @@ function main() {
     const failures = [];
     const prebuild = join(root, 'node_modules', 'prebuild-install', 'bin.js');
     const prebuilt = existsSync(prebuild)
-      ? runNode(
+      ? await runNode(
           prebuild,
           ['--runtime=electron', ...target, `--platform=${process.platform}`],
           copy,
-          120_000,
+          Math.min(120_000, stepLimitMs),
         )
       : 'prebuild-install is not installed';
     if (prebuilt !== null) {
       failures.push(`prebuilt binary: ${prebuilt}`);
       const nodeGyp = findNodeGyp();
       const compiled = nodeGyp
-        ? runNode(
+        ? await runNode(
             nodeGyp,
             ['rebuild', '--release', '--runtime=electron', `--dist-url=${headersUrl}`, ...target],
             copy,
-            15 * 60_000,
+            Math.min(15 * 60_000, stepLimitMs),
           )
         : 'node-gyp is not installed';
       if (compiled !== null) {
@@ -207,7 +236,7 @@ function main() {
 }
 
 try {
-  main();
+  await main();
 } catch (error) {
   const reason =
     error instanceof Skip

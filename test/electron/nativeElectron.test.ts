@@ -129,6 +129,36 @@ describe('scripts/native-electron.mjs', () => {
     }
   });
 
+  it('gives up on a download that never answers, ending the whole build step, and exits 0', async () => {
+    // A stand-in host that accepts connections and never answers.
+    const server = createServer(() => {});
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+    const host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const electronDir = join(dir, 'electron');
+      mkdirSync(join(electronDir, 'dist'), { recursive: true });
+      writeFileSync(
+        join(electronDir, 'package.json'),
+        JSON.stringify({ version: electronVersion }),
+      );
+      writeFileSync(join(electronDir, 'path.txt'), 'electron');
+      writeFileSync(join(electronDir, 'dist', 'electron'), '');
+      const { status, out: text } = await runAsync({
+        GEMLIGHT_ELECTRON_DIR: electronDir,
+        GEMLIGHT_NATIVE_OUT: join(dir, 'out'),
+        npm_config_better_sqlite3_binary_host: host,
+        GEMLIGHT_ELECTRON_HEADERS_URL: host,
+        GEMLIGHT_NATIVE_STEP_TIMEOUT_MS: '1500',
+      });
+      expect(status).toBe(0);
+      expect(text).toContain('prebuilt binary: timed out after 2 s');
+      expect(text).toContain('compile against Electron headers: timed out after 2 s');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('skips on request', () => {
     const { status, out } = run({ GEMLIGHT_SKIP_NATIVE_ELECTRON: '1' });
     expect(status).toBe(0);
