@@ -337,7 +337,7 @@ describe('dashboard', () => {
     await go('#/payout');
     const target = page.locator('input[name=goal-target]');
     await target.waitFor();
-    expect(await target.inputValue()).toBe('100.00');
+    await eventually(() => target.inputValue()).toBe('100.00');
     await page.getByRole('button', { name: 'Save goal' }).click();
     await page.getByTestId('goal-progress').waitFor();
 
