@@ -72,8 +72,12 @@ export function ensureWeb(
   try {
     if (webBuildReason() === null) return;
     log(`web: building the dashboard and overlay (${reason}) …`);
-    const bin = join(ROOT, 'node_modules', '.bin', 'electron-vite');
-    const result = spawnSync(bin, ['build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    // Run the CLI's script with this Node: no shell and no .cmd shim, so it works on Windows too.
+    const cli = join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
+    const result = spawnSync(process.execPath, [cli, 'build'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     if (result.status !== 0) {
       const detail = result.stderr.toString('utf8').trim().split('\n').slice(-8).join('\n');
       log(
