@@ -96,15 +96,25 @@ export class LeaderboardView {
   }
 
   private fillRow(row: HTMLElement, e: GifterTotal, rank: number, format: AmountFormat): void {
+    const amountText = formatAmount(e.coins, format).split(' ')[0] ?? '';
+    // Rebuild only what changed: a new avatar node would reload (and flash) the picture.
+    const sig = JSON.stringify([e.name, e.handle, e.avatar ?? '', format.unit, rank, amountText]);
+    if (row.dataset.sig === sig) return;
+    row.dataset.sig = sig;
     row.className = `board-row rank-${Math.min(rank, 4)}`;
     row.dataset.user = e.userId;
     const unit = format.unit === 'coins' ? coinIcon('unit-icon') : diamondIcon('unit-icon');
     const amount = el('span', 'row-amount');
-    amount.append(unit, el('span', 'row-amount-text', formatAmount(e.coins, format).split(' ')[0]));
+    amount.append(unit, el('span', 'row-amount-text', amountText));
+    const rankNode = el('span', 'row-rank', String(rank));
+    const existingAvatar = row.querySelector('.avatar');
+    const sameViewer = row.dataset.avatarSig === `${e.name}|${e.handle}|${e.avatar ?? ''}`;
+    const face = sameViewer && existingAvatar ? existingAvatar : avatar(e);
+    row.dataset.avatarSig = `${e.name}|${e.handle}|${e.avatar ?? ''}`;
     row.replaceChildren(
       el('span', 'row-glow'),
-      el('span', 'row-rank', String(rank)),
-      avatar(e),
+      rankNode,
+      face,
       bdi(viewerName(e), 'row-name clamp-1'),
       amount,
     );
