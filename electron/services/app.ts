@@ -5,6 +5,7 @@ import pkg from '../../package.json';
 import type { CommandName, ParamsOf, ResultOf } from '../../shared/api';
 import type { LiveMessage } from '../../shared/liveState';
 import { AutoBackup } from './backup/auto';
+import { lockDataDir } from './config/instanceLock';
 import { loadSecrets } from './config/secrets';
 import type { GemlightOptions, GemlightServer } from './contracts';
 import { GemlightCore } from './core';
@@ -71,30 +72,38 @@ export async function startGemlight(options: GemlightServerOptions): Promise<Run
     ...(options.token !== undefined ? { token: options.token } : {}),
     ...(options.overlayKey !== undefined ? { overlayKey: options.overlayKey } : {}),
   });
+  // Before the ledger opens: a second Gemlight on the same folder is refused with a message.
+  const releaseLock = lockDataDir(options.dataDir);
   let boundPort = 0;
   let baseUrl = '';
   let lanUrls: string[] = [];
-  const core = new GemlightCore({
-    dataDir: options.dataDir,
-    version: VERSION,
-    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.groupWindowMs !== undefined ? { groupWindowMs: options.groupWindowMs } : {}),
-    log,
-    overlayInfo: () => ({
-      key: secrets.overlayKey,
-      baseUrl: `${baseUrl}/overlay`,
-      widgets: [...OVERLAY_WIDGETS],
-    }),
-    appInfo: () => ({
-      version: VERSION,
+  let core: GemlightCore;
+  try {
+    core = new GemlightCore({
       dataDir: options.dataDir,
-      ingestUrl: `${baseUrl.replace(/^http/, 'ws')}/ingest`,
-      dashboardUrl: `${baseUrl}/dashboard`,
-      token: secrets.token,
-      lanUrls: lanUrls.map((u) => `${u}/dashboard`),
-    }),
-  });
+      version: VERSION,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.groupWindowMs !== undefined ? { groupWindowMs: options.groupWindowMs } : {}),
+      log,
+      overlayInfo: () => ({
+        key: secrets.overlayKey,
+        baseUrl: `${baseUrl}/overlay`,
+        widgets: [...OVERLAY_WIDGETS],
+      }),
+      appInfo: () => ({
+        version: VERSION,
+        dataDir: options.dataDir,
+        ingestUrl: `${baseUrl.replace(/^http/, 'ws')}/ingest`,
+        dashboardUrl: `${baseUrl}/dashboard`,
+        token: secrets.token,
+        lanUrls: lanUrls.map((u) => `${u}/dashboard`),
+      }),
+    });
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
   try {
     if (options.rebuild) {
       const { records } = core.rebuild();
@@ -165,6 +174,7 @@ export async function startGemlight(options: GemlightServerOptions): Promise<Run
           http.closeAllConnections();
           await autoBackup.stop();
           await core.close();
+          releaseLock();
         })();
         return stopping;
       },
@@ -172,6 +182,7 @@ export async function startGemlight(options: GemlightServerOptions): Promise<Run
     return server;
   } catch (error) {
     await core.close();
+    releaseLock();
     throw error;
   }
 }

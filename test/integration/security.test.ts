@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lanAddresses } from '../../electron/services/http/door';
-import { apiCall, startTestServer, type TestServer } from '../support/server';
+import { apiCall, spawnServeProcess, startTestServer, type TestServer } from '../support/server';
 
 /** Sends a raw HTTP request (any Host header) and resolves with status, headers and body. */
 function raw(
@@ -275,5 +275,21 @@ describe('LAN access', () => {
     } finally {
       await t.stop();
     }
+  });
+});
+
+describe('one Gemlight per data folder', () => {
+  it('refuses a second server on the same folder and takes over a stale lock', async () => {
+    const first = await spawnServeProcess({ via: 'node' });
+    try {
+      const again = spawnServeProcess({ via: 'node', dataDir: first.dataDir, timeoutMs: 30_000 });
+      await expect(again).rejects.toThrow(/already using the data folder/);
+    } finally {
+      expect(await first.stop('SIGKILL')).toBeNull();
+    }
+    // Killed without cleaning up: its lock is stale and the next start takes it over.
+    const next = await startTestServer({ dataDir: first.dataDir });
+    await next.stop();
+    rmSync(first.dataDir, { recursive: true, force: true });
   });
 });
