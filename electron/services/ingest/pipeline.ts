@@ -168,6 +168,8 @@ export class IngestPipeline {
     time: number;
     origin?: EventOrigin;
   }): Promise<void> {
+    // After shutdown there is no ledger to record it in; the next start sees the source anew.
+    if (this.closed) return Promise.resolve();
     const record: ConnectionRecord = {
       type: 'connection',
       id: `gl-${randomUUID()}`,
@@ -188,6 +190,7 @@ export class IngestPipeline {
 
   /** Runs housekeeping (idle sessions, stale streaks) inside the next transaction. */
   housekeeping(work: () => LedgerEffect[]): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.extraWork.push(work);
     return this.enqueue({ records: [], replies: [], slots: [], resolve: () => undefined }).then(
       () => undefined,
