@@ -2,7 +2,7 @@
  * `npm run bench` — every benchmark of issue 7, then BENCHMARKS.md and bench-results/latest.json.
  * `npm run bench -- --quick` runs each at a small size to prove the suite works (no timing claims).
  * Options: --only 1,3 (the others keep their last published rows)  --gifts N (history size)
- * --ledger DIR (a ledger seeded by `npm run seed`)  --profile (CPU profile of the ingest server)
+ * --ledger DIR (a ledger seeded by `npm run seed`)  --repeats N (API calls per kind)  --profile (CPU profile of the ingest server)
  * --publish (a quick run writes BENCHMARKS.md too; otherwise it writes bench-results/quick.json)
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -35,6 +35,8 @@ interface Options {
   ledger: string | undefined;
   profile: boolean;
   publish: boolean;
+  /** Calls per API call kind in benchmark 3 (the first round warms up and is not counted). */
+  repeats: number;
 }
 
 function options(): Options {
@@ -46,6 +48,7 @@ function options(): Options {
       ledger: { type: 'string' },
       profile: { type: 'boolean' },
       publish: { type: 'boolean' },
+      repeats: { type: 'string' },
     },
     strict: true,
   });
@@ -57,6 +60,7 @@ function options(): Options {
     ledger: values.ledger,
     profile: values.profile ?? false,
     publish: values.publish ?? false,
+    repeats: Number(values.repeats ?? (quick ? '5' : '41')),
   };
 }
 
@@ -124,7 +128,7 @@ async function main(): Promise<void> {
       {
         gifts: opts.gifts,
         ...(opts.ledger ? { ledgerDir: opts.ledger } : {}),
-        repeats: opts.quick ? 5 : 41,
+        repeats: opts.repeats,
         starts: opts.quick ? 1 : 3,
       },
       log,
