@@ -56,7 +56,24 @@ export function dashboardWindow(input: {
         input.log(`Could not save the window state: ${String(error)}`),
       );
     });
+    // Also kept while the window lives (a crash or a forced kill loses at most a second).
+    let pending: NodeJS.Timeout | null = null;
+    const saveSoon = (): void => {
+      if (pending) clearTimeout(pending);
+      pending = setTimeout(() => {
+        pending = null;
+        if (w.isDestroyed()) return;
+        saveWindowState(input.stateFile, snapshot(w)).catch((error: unknown) =>
+          input.log(`Could not save the window state: ${String(error)}`),
+        );
+      }, 1000);
+    };
+    w.on('resize', saveSoon);
+    w.on('move', saveSoon);
+    w.on('maximize', saveSoon);
+    w.on('unmaximize', saveSoon);
     w.on('closed', () => {
+      if (pending) clearTimeout(pending);
       if (win === w) win = null;
     });
     win = w;

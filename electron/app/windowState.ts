@@ -93,11 +93,14 @@ export async function loadWindowState(file: string): Promise<WindowState> {
   }
 }
 
+let tempCounter = 0;
+
 /** Writes the state file atomically (temp file + rename), so a crash never leaves half a file. */
 export async function saveWindowState(file: string, state: WindowState): Promise<void> {
   const valid = WindowStateSchema.parse(state);
   await mkdir(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
+  // A temp name per write: a debounced save and the save on close may overlap.
+  const temp = `${file}.${process.pid}.${++tempCounter}.tmp`;
   await writeFile(temp, `${JSON.stringify(valid, null, 2)}\n`, 'utf8');
   await rename(temp, file);
 }

@@ -154,6 +154,24 @@ describe('the Electron shell (main.ts) on a fake Electron', () => {
     expect((await ask<Report>(child, { type: 'report' })).clipboard).toBe(report.urls?.overlay);
   });
 
+  it('remembers where the window was moved while it is open', async () => {
+    await ask(child, { type: 'move-window', x: 321, y: 123 });
+    const saved = await until(
+      () =>
+        Promise.resolve(
+          existsSync(join(userData, 'window-state.json'))
+            ? (JSON.parse(readFileSync(join(userData, 'window-state.json'), 'utf8')) as {
+                x?: number;
+                y?: number;
+              })
+            : null,
+        ),
+      (state) => state?.x === 321,
+      'the moved window state',
+    );
+    expect(saved).toMatchObject({ x: 321, y: 123 });
+  });
+
   it('stays in the tray when the window closes and shuts down cleanly on SIGTERM', async () => {
     await ask(child, { type: 'close-window' });
     const still = await ask<Report>(child, { type: 'report' });

@@ -98,6 +98,17 @@ describe('window state file', () => {
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(state);
   });
 
+  it('survives overlapping saves (the last one wins, no temp file left)', async () => {
+    const file = join(dir, 'window-state.json');
+    await Promise.all(
+      [1, 2, 3, 4, 5].map((i) =>
+        saveWindowState(file, { x: i, y: i, width: 800, height: 600, maximized: false }),
+      ),
+    );
+    expect(await readdir(dir)).toEqual(['window-state.json']);
+    expect((await loadWindowState(file)).width).toBe(800);
+  });
+
   it('falls back to the defaults for a missing or corrupt file', async () => {
     expect(await loadWindowState(join(dir, 'missing.json'))).toEqual(DEFAULT_WINDOW_STATE);
     const file = join(dir, 'window-state.json');

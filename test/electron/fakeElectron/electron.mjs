@@ -116,7 +116,7 @@ export class BrowserWindow extends EventEmitter {
     return false;
   }
   getNormalBounds() {
-    return { x: 10, y: 20, width: this.options.width, height: this.options.height };
+    return this.bounds ?? { x: 10, y: 20, width: this.options.width, height: this.options.height };
   }
   isDestroyed() {
     return this.destroyed;
@@ -246,6 +246,13 @@ process.on('message', async (command) => {
         if (!item?.click) throw new Error(`no menu item ${command.label}`);
         process.send({ id: command.id, value: true });
         item.click();
+        return;
+      }
+      case 'move-window': {
+        const w = record.windows[0];
+        w.bounds = { ...w.getNormalBounds(), x: command.x, y: command.y };
+        w.emit('move');
+        process.send({ id: command.id, value: true });
         return;
       }
       case 'close-window': {
