@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AlertScheduler, type CardChange } from '../../overlay/alertScheduler';
 import { DEFAULT_DURATIONS } from '../../overlay/config';
@@ -196,5 +197,59 @@ describe('alert scheduler', () => {
     expect(card?.gift?.name).toBe('Rose');
     expect(card?.viewers).toBeLessThanOrEqual(9);
     expect(s.stats.visibleGifts).toBe(40);
+  });
+
+  it('holds its invariants for any mix of streaks, combos and big gifts', () => {
+    const step = fc.record({
+      // Bursts (a few ms apart) and calm stretches.
+      dt: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 400 })),
+      kind: fc.constantFrom('small', 'small', 'small', 'combo', 'big'),
+      who: fc.integer({ min: 0, max: 40 }),
+      gift: fc.constantFrom(GIFTS.rose, GIFTS.heart, GIFTS.moneyGun),
+      bigGift: fc.constantFrom(GIFTS.privateJet, GIFTS.lion),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 400 }), (steps) => {
+        const s = new AlertScheduler(options);
+        const inputs: Input[] = [];
+        const counts = new Map<string, number>();
+        const bigKeys: string[] = [];
+        let t = 0;
+        let lastBig = -Infinity;
+        steps.forEach((st, i) => {
+          t += st.dt;
+          if (st.kind === 'big') {
+            // Big gifts at most five a second: beyond what three slots can show, nothing can.
+            const at = Math.max(t, lastBig + 200);
+            lastBig = at;
+            bigKeys.push(`big-${i}`);
+            inputs.push({ at, gift: counted(`big-${i}`, viewer(`b${i}`, 'Whale'), st.bigGift, 1) });
+            return;
+          }
+          const key = `k-${st.who}`;
+          const n = (counts.get(key) ?? 0) + 1;
+          counts.set(key, n);
+          inputs.push(
+            st.kind === 'combo' && n > 1
+              ? { at: t, combo: [key, n] }
+              : {
+                  at: t,
+                  gift: counted(key, viewer(`v${st.who}`, 'Fan'), st.gift, n, { ended: false }),
+                },
+          );
+        });
+        inputs.sort((a, b) => a.at - b.at);
+        const changes = run(s, inputs, 10_000_000);
+        expect(s.stats.maxLagMs).toBeLessThanOrEqual(options.maxLagMs);
+        const singles = changes.filter((c) => c.type === 'show' && c.card.kind === 'single');
+        const keys = singles.map((c) => c.card.key);
+        expect(new Set(keys).size).toBe(keys.length);
+        for (const key of bigKeys) expect(keys).toContain(key);
+        expect(s.queued).toBe(0);
+        expect(s.onScreen).toBe(0);
+        expect(s.nextWakeAt()).toBeNull();
+      }),
+      { numRuns: 150 },
+    );
   });
 });
