@@ -4,6 +4,7 @@ import * as Q from '../../../shared/rational';
 import type { Rational } from '../../../shared/rational';
 import type { LedgerDb } from './db';
 import { ratesFromJson } from './ratesCodec';
+import { prepared } from './statements';
 
 interface Entry {
   id: number;
@@ -47,11 +48,10 @@ export class CashBook {
   /** Reads every counted session again (after a rate, currency or rebuild change). */
   reload(currency: Currency = this.currency): void {
     this.currency = currency;
-    const rows = this.db
-      .prepare<[], Row>(
-        'SELECT id, started_at, coins, rates FROM sessions WHERE simulated = 0 ORDER BY started_at, id',
-      )
-      .all();
+    const rows = prepared<[], Row>(
+      this.db,
+      'SELECT id, started_at, coins, rates FROM sessions WHERE simulated = 0 ORDER BY started_at, id',
+    ).all();
     this.entries = rows.map((r) => this.entryOf(r));
     this.diamondsSum = Q.sum(this.entries.map((e) => e.diamonds));
     this.index.clear();
@@ -62,7 +62,8 @@ export class CashBook {
 
   /** Refreshes the given sessions from the database (after a commit touched them). */
   refresh(ids: Iterable<number>): void {
-    const get = this.db.prepare<[number], Row & { simulated: number }>(
+    const get = prepared<[number], Row & { simulated: number }>(
+      this.db,
       'SELECT id, started_at, coins, rates, simulated FROM sessions WHERE id = ?',
     );
     for (const id of ids) {

@@ -17,6 +17,7 @@ import type { CashBook } from './cashBook';
 import type { LedgerDb } from './db';
 import { ratesFromJson } from './ratesCodec';
 import { dayStart, monthStart, weekStart } from './writer';
+import { prepared } from './statements';
 
 /** A row of the sessions table. */
 export interface SessionRow {
@@ -53,16 +54,15 @@ export function diamondsOf(row: Pick<SessionRow, 'coins' | 'rates'>): number {
 
 /** One session's row, if it exists. */
 export function getSessionRow(db: LedgerDb, id: number): SessionRow | undefined {
-  return db.prepare<[number], SessionRow>('SELECT * FROM sessions WHERE id = ?').get(id);
+  return prepared<[number], SessionRow>(db, 'SELECT * FROM sessions WHERE id = ?').get(id);
 }
 
 /** Milliseconds of a session no source observed. */
 export function gapMsOf(db: LedgerDb, sessionId: number, now: number): number {
-  const row = db
-    .prepare<[number, number], { ms: number | null }>(
-      'SELECT sum(coalesce(to_at, ?) - from_at) AS ms FROM gaps WHERE session_id = ?',
-    )
-    .get(now, sessionId);
+  const row = prepared<[number, number], { ms: number | null }>(
+    db,
+    'SELECT sum(coalesce(to_at, ?) - from_at) AS ms FROM gaps WHERE session_id = ?',
+  ).get(now, sessionId);
   return Math.max(0, row?.ms ?? 0);
 }
 
@@ -93,12 +93,12 @@ const gifterTotal = (r: GifterRow): GifterTotal => ({
 
 /** The top gifters of one session, ranked like the live leaderboard. */
 export function sessionGifters(db: LedgerDb, sessionId: number, limit: number): GifterTotal[] {
-  return db
-    .prepare<[number, number], GifterRow>(
-      `SELECT g.user_id, g.coins, g.reached_at, u.handle, u.name, u.avatar
+  return prepared<[number, number], GifterRow>(
+    db,
+    `SELECT g.user_id, g.coins, g.reached_at, u.handle, u.name, u.avatar
        FROM session_gifters g LEFT JOIN users u ON u.id = g.user_id
        WHERE g.session_id = ? ORDER BY g.coins DESC, g.reached_at, g.user_id LIMIT ?`,
-    )
+  )
     .all(sessionId, limit)
     .map(gifterTotal);
 }
@@ -158,14 +158,13 @@ export function listSessions(
   const column = SORT_COLUMNS[params.sort ?? 'startedAt'];
   const order = (params.order ?? 'desc') === 'asc' ? 'ASC' : 'DESC';
   const total =
-    ctx.db
-      .prepare<number[], { n: number }>(`SELECT count(*) AS n FROM sessions ${clause}`)
-      .get(...args)?.n ?? 0;
-  const rows = ctx.db
-    .prepare<number[], SessionRow>(
-      `SELECT * FROM sessions ${clause} ORDER BY ${column} ${order}, id ${order} LIMIT ? OFFSET ?`,
-    )
-    .all(...args, limit, offset);
+    prepared<number[], { n: number }>(ctx.db, `SELECT count(*) AS n FROM sessions ${clause}`).get(
+      ...args,
+    )?.n ?? 0;
+  const rows = prepared<number[], SessionRow>(
+    ctx.db,
+    `SELECT * FROM sessions ${clause} ORDER BY ${column} ${order}, id ${order} LIMIT ? OFFSET ?`,
+  ).all(...args, limit, offset);
   const next = offset + rows.length;
   return {
     items: rows.map((r) => sessionSummary(ctx, r)),
@@ -190,20 +189,20 @@ export function currentSessionOf(ctx: ReadContext, row: SessionRow): CurrentSess
 /** Everything the session detail view shows. */
 export function sessionDetail(ctx: ReadContext, row: SessionRow): SessionDetail {
   const rates = ratesFromJson(row.rates);
-  const gifts = ctx.db
-    .prepare<
-      [number],
-      {
-        gift_id: number;
-        name: string;
-        image: string | null;
-        coins_each: number;
-        count: number;
-        coins: number;
-      }
-    >(
-      'SELECT gift_id, name, image, coins_each, count, coins FROM session_gifts WHERE session_id = ? ORDER BY coins DESC, gift_id',
-    )
+  const gifts = prepared<
+    [number],
+    {
+      gift_id: number;
+      name: string;
+      image: string | null;
+      coins_each: number;
+      count: number;
+      coins: number;
+    }
+  >(
+    ctx.db,
+    'SELECT gift_id, name, image, coins_each, count, coins FROM session_gifts WHERE session_id = ? ORDER BY coins DESC, gift_id',
+  )
     .all(row.id)
     .map((g): GiftBreakdown => ({
       giftId: g.gift_id,
@@ -213,10 +212,10 @@ export function sessionDetail(ctx: ReadContext, row: SessionRow): SessionDetail 
       count: g.count,
       coins: g.coins,
     }));
-  const timeline = ctx.db
-    .prepare<[number], { minute: number; coins: number; gifts: number }>(
-      'SELECT minute, coins, gifts FROM minute_rollups WHERE session_id = ? ORDER BY minute',
-    )
+  const timeline = prepared<[number], { minute: number; coins: number; gifts: number }>(
+    ctx.db,
+    'SELECT minute, coins, gifts FROM minute_rollups WHERE session_id = ? ORDER BY minute',
+  )
     .all(row.id)
     .map((m): TimelinePoint => ({
       minute: m.minute,
@@ -224,18 +223,18 @@ export function sessionDetail(ctx: ReadContext, row: SessionRow): SessionDetail 
       diamonds: Number(Q.floor(Q.mul(Q.rational(m.coins), rates.diamondsPerCoin))),
       gifts: m.gifts,
     }));
-  const gaps = ctx.db
-    .prepare<[number], { from_at: number; to_at: number | null }>(
-      'SELECT from_at, to_at FROM gaps WHERE session_id = ? ORDER BY from_at',
-    )
+  const gaps = prepared<[number], { from_at: number; to_at: number | null }>(
+    ctx.db,
+    'SELECT from_at, to_at FROM gaps WHERE session_id = ? ORDER BY from_at',
+  )
     .all(row.id)
     .map((g) => ({ from: g.from_at, to: g.to_at }));
-  const gifters = ctx.db
-    .prepare<[number], GifterRow>(
-      `SELECT g.user_id, g.coins, g.reached_at, u.handle, u.name, u.avatar
+  const gifters = prepared<[number], GifterRow>(
+    ctx.db,
+    `SELECT g.user_id, g.coins, g.reached_at, u.handle, u.name, u.avatar
        FROM session_gifters g LEFT JOIN users u ON u.id = g.user_id
        WHERE g.session_id = ? ORDER BY g.coins DESC, g.reached_at, g.user_id LIMIT 500`,
-    )
+  )
     .all(row.id)
     .map(gifterRef);
   return {
@@ -260,11 +259,13 @@ export function rangeSummary(
 ): RangeSummary {
   const lo = from ?? Number.MIN_SAFE_INTEGER;
   const hi = to ?? Number.MAX_SAFE_INTEGER;
-  const rows = ctx.db
-    .prepare<[number, number], { id: number; coins: number; gift_count: number; rates: string }>(
-      'SELECT id, coins, gift_count, rates FROM sessions WHERE simulated = 0 AND started_at >= ? AND started_at < ?',
-    )
-    .all(lo, hi);
+  const rows = prepared<
+    [number, number],
+    { id: number; coins: number; gift_count: number; rates: string }
+  >(
+    ctx.db,
+    'SELECT id, coins, gift_count, rates FROM sessions WHERE simulated = 0 AND started_at >= ? AND started_at < ?',
+  ).all(lo, hi);
   let coins = 0;
   let diamonds = 0;
   let gifts = 0;
@@ -275,16 +276,15 @@ export function rangeSummary(
   }
   const gifterCount =
     from === undefined && to === undefined
-      ? (ctx.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM all_gifters').get()?.n ?? 0)
+      ? (prepared<[], { n: number }>(ctx.db, 'SELECT count(*) AS n FROM all_gifters').get()?.n ?? 0)
       : distinctGifters
         ? distinctGifters(lo, hi)
-        : (ctx.db
-            .prepare<[number, number], { n: number }>(
-              `SELECT count(DISTINCT g.user_id) AS n FROM session_gifters g
+        : (prepared<[number, number], { n: number }>(
+            ctx.db,
+            `SELECT count(DISTINCT g.user_id) AS n FROM session_gifters g
                WHERE g.session_id IN (
                  SELECT id FROM sessions WHERE simulated = 0 AND started_at >= ? AND started_at < ?)`,
-            )
-            .get(lo, hi)?.n ?? 0);
+          ).get(lo, hi)?.n ?? 0);
   return {
     from: from ?? null,
     to: to ?? null,
@@ -308,12 +308,12 @@ export function periodGifters(
   limit: number,
 ): GifterTotal[] {
   if (period === 'all') {
-    return db
-      .prepare<[number], GifterRow>(
-        `SELECT a.user_id, a.coins, a.reached_at, u.handle, u.name, u.avatar
+    return prepared<[number], GifterRow>(
+      db,
+      `SELECT a.user_id, a.coins, a.reached_at, u.handle, u.name, u.avatar
          FROM all_gifters a LEFT JOIN users u ON u.id = a.user_id
          ORDER BY a.coins DESC, a.reached_at, a.user_id LIMIT ?`,
-      )
+    )
       .all(limit)
       .map(gifterTotal);
   }
@@ -321,48 +321,48 @@ export function periodGifters(
     period === 'day' ? 'day_gifters' : period === 'week' ? 'week_gifters' : 'month_gifters';
   const column = period === 'day' ? 'day' : period === 'week' ? 'week' : 'month';
   const key = period === 'day' ? dayStart(at) : period === 'week' ? weekStart(at) : monthStart(at);
-  return db
-    .prepare<[number, number], GifterRow>(
-      `SELECT d.user_id, d.coins, d.reached_at, u.handle, u.name, u.avatar
+  return prepared<[number, number], GifterRow>(
+    db,
+    `SELECT d.user_id, d.coins, d.reached_at, u.handle, u.name, u.avatar
        FROM ${table} d LEFT JOIN users u ON u.id = d.user_id
        WHERE d.${column} = ? ORDER BY d.coins DESC, d.reached_at, d.user_id LIMIT ?`,
-    )
+  )
     .all(key, limit)
     .map(gifterTotal);
 }
 
 /** One gifter's history; null when the ledger never saw them gift. */
 export function gifterProfile(db: LedgerDb, userId: string): GifterProfile | null {
-  const user = db
-    .prepare<
-      [string],
-      {
-        id: string;
-        handle: string;
-        name: string;
-        avatar: string | null;
-        first_seen: number;
-        last_seen: number;
-      }
-    >('SELECT * FROM users WHERE id = ?')
-    .get(userId);
+  const user = prepared<
+    [string],
+    {
+      id: string;
+      handle: string;
+      name: string;
+      avatar: string | null;
+      first_seen: number;
+      last_seen: number;
+    }
+  >(db, 'SELECT * FROM users WHERE id = ?').get(userId);
   if (!user) return null;
-  const all = db
-    .prepare<[string], { coins: number }>('SELECT coins FROM all_gifters WHERE user_id = ?')
-    .get(userId);
+  const all = prepared<[string], { coins: number }>(
+    db,
+    'SELECT coins FROM all_gifters WHERE user_id = ?',
+  ).get(userId);
   const sessions =
-    db
-      .prepare<[string], { n: number }>(
-        `SELECT count(*) AS n FROM session_gifters g JOIN sessions s ON s.id = g.session_id
+    prepared<[string], { n: number }>(
+      db,
+      `SELECT count(*) AS n FROM session_gifters g JOIN sessions s ON s.id = g.session_id
          WHERE g.user_id = ? AND s.simulated = 0`,
-      )
-      .get(userId)?.n ?? 0;
-  const biggest = db
-    .prepare<[string], { gift_id: number; gift_name: string; coins: number; first_at: number }>(
-      `SELECT gift_id, gift_name, coins, first_at FROM streaks
+    ).get(userId)?.n ?? 0;
+  const biggest = prepared<
+    [string],
+    { gift_id: number; gift_name: string; coins: number; first_at: number }
+  >(
+    db,
+    `SELECT gift_id, gift_name, coins, first_at FROM streaks
        WHERE user_id = ? AND simulated = 0 ORDER BY coins DESC, first_at LIMIT 1`,
-    )
-    .get(userId);
+  ).get(userId);
   return {
     userId: user.id,
     handle: user.handle,
@@ -409,16 +409,15 @@ export function exportGiftsPage(
   const from = range.from ?? Number.MIN_SAFE_INTEGER;
   const afterAt = after?.firstAt ?? Number.MIN_SAFE_INTEGER;
   const afterId = after?.id ?? 0;
-  return db
-    .prepare<[number, number, number, number, number, number], ExportRow>(
-      `SELECT s.id, s.first_at, s.last_at, s.session_id, s.user_id, u.handle, u.name, s.gift_id,
+  return prepared<[number, number, number, number, number, number], ExportRow>(
+    db,
+    `SELECT s.id, s.first_at, s.last_at, s.session_id, s.user_id, u.handle, u.name, s.gift_id,
               s.gift_name, s.coins_each, s.count, s.coins
        FROM streaks s LEFT JOIN users u ON u.id = s.user_id
        WHERE s.first_at >= max(?, ?) AND s.first_at < ? AND s.simulated = 0
          AND (s.first_at > ? OR s.id > ?)
        ORDER BY s.first_at, s.id LIMIT ?`,
-    )
-    .all(from, afterAt, range.to ?? Number.MAX_SAFE_INTEGER, afterAt, afterId, limit);
+  ).all(from, afterAt, range.to ?? Number.MAX_SAFE_INTEGER, afterAt, afterId, limit);
 }
 
 /**
@@ -428,13 +427,13 @@ export function exportGiftsPage(
 export function storedSessionFrames(db: LedgerDb, row: SessionRow): unknown[] {
   const end = row.ended_at ?? row.last_event_at;
   const origins = row.simulated === 1 ? ['simulated', 'replay'] : ['live'];
-  return db
-    .prepare<[number, number, string, string], { raw: string; received_at: number }>(
-      `SELECT raw, received_at FROM raw_events
+  return prepared<[number, number, string, string], { raw: string; received_at: number }>(
+    db,
+    `SELECT raw, received_at FROM raw_events
        WHERE received_at >= ? AND received_at <= ? AND origin IN (?, ?)
          AND kind NOT IN ('session', 'connection')
        ORDER BY seq`,
-    )
+  )
     .all(row.started_at, end, origins[0] ?? 'live', origins[1] ?? origins[0] ?? 'live')
     .map((r) => {
       const raw = JSON.parse(r.raw) as unknown;

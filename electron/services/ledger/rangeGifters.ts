@@ -1,5 +1,6 @@
 import type { LedgerDb } from './db';
 import type { LedgerEffect } from './writer';
+import { prepared } from './statements';
 
 /**
  * The return links of all counted sessions, in memory: session j (in chronological order) has
@@ -54,24 +55,22 @@ export class RangeGifterCounts {
 
   private countInSql(from: number, to: number): number {
     return (
-      this.db
-        .prepare<[number, number], { n: number }>(
-          `SELECT count(DISTINCT g.user_id) AS n FROM session_gifters g
+      prepared<[number, number], { n: number }>(
+        this.db,
+        `SELECT count(DISTINCT g.user_id) AS n FROM session_gifters g
            WHERE g.session_id IN (
              SELECT id FROM sessions WHERE simulated = 0 AND started_at >= ? AND started_at < ?)`,
-        )
-        .get(from, to)?.n ?? 0
+      ).get(from, to)?.n ?? 0
     );
   }
 
   private ensure(): Model | null {
     if (this.model) return this.model;
     if (this.unsupported) return null;
-    const sessions = this.db
-      .prepare<[], { id: number; started_at: number; gifter_count: number }>(
-        'SELECT id, started_at, gifter_count FROM sessions WHERE simulated = 0 ORDER BY started_at, id',
-      )
-      .all();
+    const sessions = prepared<[], { id: number; started_at: number; gifter_count: number }>(
+      this.db,
+      'SELECT id, started_at, gifter_count FROM sessions WHERE simulated = 0 ORDER BY started_at, id',
+    ).all();
     const m: Model = {
       ids: [],
       starts: [],
@@ -94,11 +93,10 @@ export class RangeGifterCounts {
       m.returnFrom.push([]);
       m.returnCount.push([]);
     }
-    const links = this.db
-      .prepare<[], { prev_session_id: number; session_id: number; n: number }>(
-        'SELECT prev_session_id, session_id, n FROM gifter_returns WHERE n != 0',
-      )
-      .all();
+    const links = prepared<[], { prev_session_id: number; session_id: number; n: number }>(
+      this.db,
+      'SELECT prev_session_id, session_id, n FROM gifter_returns WHERE n != 0',
+    ).all();
     for (const link of links) this.addLink(m, link.prev_session_id, link.session_id, link.n);
     this.model = m;
     return m;
@@ -127,11 +125,10 @@ export class RangeGifterCounts {
       if (e.type === 'newGifter') {
         let j = m.index.get(e.sessionId);
         if (j === undefined) {
-          const row = this.db
-            .prepare<[number], { started_at: number }>(
-              'SELECT started_at FROM sessions WHERE id = ?',
-            )
-            .get(e.sessionId);
+          const row = prepared<[number], { started_at: number }>(
+            this.db,
+            'SELECT started_at FROM sessions WHERE id = ?',
+          ).get(e.sessionId);
           const lastStart = m.starts[m.starts.length - 1] ?? -Infinity;
           const lastId = m.ids[m.ids.length - 1] ?? -Infinity;
           if (!row || row.started_at < lastStart || e.sessionId < lastId) {

@@ -27,6 +27,7 @@ import {
 import { ratesFromJson } from '../ledger/ratesCodec';
 import type { LedgerWriter } from '../ledger/writer';
 import type { CommittedBatch } from '../ingest/pipeline';
+import { prepared } from '../ledger/statements';
 
 /** Entries on each live leaderboard. */
 export const LEADERBOARD_SIZE = 10;
@@ -177,11 +178,10 @@ export class LiveHub {
   shownSessionId(): number | null {
     const open = this.ctx.writer.openSessionId(false) ?? this.ctx.writer.openSessionId(true);
     if (open !== null) return open;
-    const row = this.ctx.db
-      .prepare<[], { id: number }>(
-        'SELECT id FROM sessions ORDER BY started_at DESC, id DESC LIMIT 1',
-      )
-      .get();
+    const row = prepared<[], { id: number }>(
+      this.ctx.db,
+      'SELECT id FROM sessions ORDER BY started_at DESC, id DESC LIMIT 1',
+    ).get();
     return row?.id ?? null;
   }
 
@@ -232,13 +232,12 @@ export class LiveHub {
   }
 
   private perMinute(sessionId: number): MinuteBucket[] {
-    return this.ctx.db
-      .prepare<[number, number], MinuteBucket>(
-        `SELECT minute, coins, gifts FROM (
+    return prepared<[number, number], MinuteBucket>(
+      this.ctx.db,
+      `SELECT minute, coins, gifts FROM (
            SELECT minute, coins, gifts FROM minute_rollups WHERE session_id = ?
            ORDER BY minute DESC LIMIT ?) ORDER BY minute`,
-      )
-      .all(sessionId, MINUTE_HISTORY);
+    ).all(sessionId, MINUTE_HISTORY);
   }
 
   private buildState(base: LiveState): LiveState {

@@ -18,6 +18,7 @@ import * as Q from '../../../shared/rational';
 import type { Rational } from '../../../shared/rational';
 import type { CashBook } from '../ledger/cashBook';
 import type { LedgerDb } from '../ledger/db';
+import { prepared } from '../ledger/statements';
 
 /** What payout numbers are computed from. */
 export interface PayoutInputs {
@@ -62,21 +63,20 @@ export function payoutStatus(inputs: PayoutInputs): PayoutStatus {
   const bal = balance(earned, withdrawn);
   const mpd = minorPerDiamond(inputs.currentRates, inputs.currency);
   const windowFrom = inputs.now - 28 * DAY;
-  const recent = inputs.db
-    .prepare<
-      [number],
-      {
-        id: number;
-        started_at: number;
-        ended_at: number | null;
-        last_event_at: number;
-        coins: number;
-        rates: string;
-      }
-    >(
-      'SELECT id, started_at, ended_at, last_event_at, coins, rates FROM sessions WHERE simulated = 0 AND started_at >= ?',
-    )
-    .all(windowFrom);
+  const recent = prepared<
+    [number],
+    {
+      id: number;
+      started_at: number;
+      ended_at: number | null;
+      last_event_at: number;
+      coins: number;
+      rates: string;
+    }
+  >(
+    inputs.db,
+    'SELECT id, started_at, ended_at, last_event_at, coins, rates FROM sessions WHERE simulated = 0 AND started_at >= ?',
+  ).all(windowFrom);
   const cashRate = recentRate(
     recent.map((s) => ({
       startedAt: s.started_at,
