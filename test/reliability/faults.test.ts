@@ -64,6 +64,24 @@ function fillDisk(dir: string): string {
   return file;
 }
 
+/** Gemlight's services without the network, for faults injected from inside. */
+function coreFor(dataDir: string): GemlightCore {
+  return new GemlightCore({
+    dataDir,
+    version: 'test',
+    log: () => undefined,
+    overlayInfo: () => ({ key: '', baseUrl: '', widgets: [] }),
+    appInfo: () => ({
+      version: 'test',
+      dataDir,
+      ingestUrl: '',
+      dashboardUrl: '',
+      token: '',
+      lanUrls: [],
+    }),
+  });
+}
+
 describe('faults', () => {
   it.runIf(canMount)(
     'disk full: storage_full errors, nothing acked that was not committed, and it resumes',
@@ -141,22 +159,55 @@ describe('faults', () => {
     120_000,
   );
 
+  it('a size-limited database (max_page_count): the same storage_full path, without root', async () => {
+    const dataDir = tempDataDir('gemlight-pages-');
+    const core = coreFor(dataDir);
+    try {
+      const gen = new TrafficGenerator({ seed: 78, prefix: 'pages' });
+      const submit = (events: CanonicalEvent[]) =>
+        core.submit(events, { source: 'push', origin: 'live' });
+      const first = Array.from({ length: 300 }, () => gen.next());
+      expect((await submit(first)).every((r) => r.type === 'ack')).toBe(true);
+      const pages = core.db.pragma('page_count', { simple: true }) as number;
+      core.db.pragma(`max_page_count = ${pages + 40}`);
+      const refused: CanonicalEvent[] = [];
+      let acked = first.length;
+      for (let round = 0; round < 100 && refused.length === 0; round++) {
+        const batch = Array.from({ length: 50 }, () => gen.next());
+        const replies = await submit(batch);
+        replies.forEach((r, i) => {
+          const e = batch[i];
+          if (!e) return;
+          if (r.type === 'ack') acked += 1;
+          else if (r.code === 'storage_full') refused.push(e);
+          else throw new Error(`unexpected reply ${JSON.stringify(r)}`);
+        });
+      }
+      expect(refused.length).toBeGreaterThan(0);
+      // Room again: everything refused is sent again and stored once.
+      core.db.pragma('max_page_count = 1073741823');
+      const again = await submit(refused);
+      expect(again.every((r) => r.type === 'ack' && !r.duplicate)).toBe(true);
+      await core.close();
+      const ledger = readLedger(join(dataDir, 'gemlight.db'));
+      expect(ledger.integrity).toBe('ok');
+      expect(ledger.rawEvents).toBe(acked + refused.length);
+      expect(ledger.liveCoins).toBe(gen.coins);
+      expect(ledger.sessionCoins).toBe(gen.coins);
+      report('page-limit', {
+        acked,
+        storageFull: refused.length,
+        lost: gen.coins - ledger.liveCoins,
+      });
+    } finally {
+      await core.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('a source that disconnects mid-streak: the streak settles at its highest count and the gap is recorded', async () => {
     const dataDir = tempDataDir('gemlight-gap-');
-    const core = new GemlightCore({
-      dataDir,
-      version: 'test',
-      log: () => undefined,
-      overlayInfo: () => ({ key: '', baseUrl: '', widgets: [] }),
-      appInfo: () => ({
-        version: 'test',
-        dataDir,
-        ingestUrl: '',
-        dashboardUrl: '',
-        token: '',
-        lanUrls: [],
-      }),
-    });
+    const core = coreFor(dataDir);
     const live: LiveMessage[] = [];
     core.onLive((m) => live.push(m));
     await core.call('settings.update', { streakTimeoutMs: 1_000 });
