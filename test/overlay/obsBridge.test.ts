@@ -3,6 +3,8 @@ import {
   createObsBridge,
   sourceNameOf,
   staleWidgets,
+  startObsWatchdog,
+  widgetSpecs,
   type ObsBridge,
 } from '../../electron/services/obs/obsBridge';
 import type { OverlayPresence } from '../../shared/liveState';
@@ -130,5 +132,49 @@ describe('OBS bridge', () => {
     expect(staleWidgets(['goal'], [presence('goal', now - 45_000)], now)).toEqual([]);
     expect(staleWidgets(['goal'], [presence('goal', now - 45_001)], now)).toEqual(['goal']);
     expect(sourceNameOf('leaderboard')).toBe('Gemlight Leaderboard');
+  });
+
+  it('builds widget URLs from the overlay info and the builder query, key last', () => {
+    const specs = widgetSpecs(
+      { baseUrl: 'http://127.0.0.1:21280/overlay', key: 'k3y' },
+      ['alerts', 'goal'],
+      'accent=00e5ff&key=evil&unit=diamonds',
+    );
+    expect(specs).toEqual([
+      {
+        widget: 'alerts',
+        url: 'http://127.0.0.1:21280/overlay/alerts?accent=00e5ff&unit=diamonds&key=k3y',
+      },
+      {
+        widget: 'goal',
+        url: 'http://127.0.0.1:21280/overlay/goal?accent=00e5ff&unit=diamonds&key=k3y',
+      },
+    ]);
+  });
+
+  it('the watchdog refreshes a source once its page goes quiet', async () => {
+    obs = await startFakeObs();
+    bridge = await createObsBridge();
+    expect((await bridge.connect({ url: obs.url })).ok).toBe(true);
+    await bridge.addWidgets([{ widget: 'alerts', url: overlayUrl('alerts') }]);
+    let now = 1_000_000;
+    const pages = [presence('alerts', now)];
+    const results: string[][] = [];
+    const stop = startObsWatchdog(bridge, () => pages, {
+      now: () => now,
+      intervalMs: 20,
+      onResult: (r) => {
+        if (r.ok) results.push(r.value);
+      },
+    });
+    try {
+      await expect.poll(() => results.length).toBeGreaterThan(1);
+      expect(obs.refreshed).toEqual([]);
+      now += 60_000;
+      await expect.poll(() => obs?.refreshed.length ?? 0).toBeGreaterThan(0);
+      expect(obs.refreshed[0]).toBe('Gemlight Alerts');
+    } finally {
+      stop();
+    }
   });
 });

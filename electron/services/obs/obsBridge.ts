@@ -297,3 +297,49 @@ export async function createObsBridge(): Promise<ObsBridge> {
   };
   return new ObsBridge(client);
 }
+
+/** Browser-source specs for widgets, from the app's overlay info (`overlay.info`). */
+export function widgetSpecs(
+  info: { baseUrl: string; key: string },
+  widgets: readonly ObsWidget[],
+  /** Theme parameters from the dashboard's builder, e.g. "accent=00e5ff&unit=diamonds". */
+  query = '',
+): WidgetSourceSpec[] {
+  const root = info.baseUrl.replace(/\/+$/, '').replace(/\/overlay$/, '');
+  return widgets.map((widget) => {
+    const url = new URL(`${root}/overlay/${widget}`);
+    for (const [k, v] of new URLSearchParams(query)) if (k !== 'key') url.searchParams.set(k, v);
+    url.searchParams.set('key', info.key);
+    return { widget, url: url.toString() };
+  });
+}
+
+/**
+ * Checks every `intervalMs` for Gemlight sources in OBS whose page stopped beating and refreshes
+ * them. Returns a function that stops the checks. `onResult` sees every outcome (for logs).
+ */
+export function startObsWatchdog(
+  bridge: ObsBridge,
+  overlays: () => readonly OverlayPresence[],
+  options: {
+    now: () => number;
+    intervalMs?: number;
+    staleAfterMs?: number;
+    onResult?: (r: Result<string[]>) => void;
+  },
+): () => void {
+  let running = false;
+  const check = async (): Promise<void> => {
+    if (running || !bridge.isConnected) return;
+    running = true;
+    try {
+      const r = await bridge.refreshStale(overlays(), options.now(), options.staleAfterMs);
+      options.onResult?.(r);
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void check(), options.intervalMs ?? 30_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
