@@ -3,7 +3,7 @@ import { parseColor, parseConfig, tierOf } from '../../overlay/config';
 import { backoffDelay } from '../../overlay/connection';
 import { parseFrame } from '../../overlay/protocol';
 import { displayText, isAllowedImage, viewerName } from '../../overlay/viewerText';
-import { amountFormat, formatAmount } from '../../overlay/amounts';
+import { amountFormat, formatAmount, formatGoalAmounts } from '../../overlay/amounts';
 import { sceneState } from './scene';
 
 const at = (path: string, search = ''): ReturnType<typeof parseConfig> =>
@@ -144,5 +144,21 @@ describe('amounts', () => {
     const f = amountFormat('diamonds', { ...base, diamondsPerCoin: '1/2' }, 'en-US');
     expect(formatAmount(2_999, f)).toBe('1,499 diamonds');
     expect(formatAmount(1, amountFormat('coins', null, 'en-US'))).toBe('1 coin');
+  });
+
+  it('shows a cash goal exactly in the creator currency', () => {
+    const goal = sceneState().goal;
+    if (!goal) throw new Error('the scene has a goal');
+    const cash = {
+      ...goal,
+      goal: { ...goal.goal, kind: 'cash' as const },
+      current: 123_456,
+      target: 500_000,
+    };
+    expect(formatGoalAmounts(cash, { code: 'USD', exponent: 2 }, 'en-US')).toEqual({
+      current: '$1,234.56',
+      target: '$5,000.00',
+    });
+    expect(formatGoalAmounts(cash, { code: 'JPY', exponent: 0 }, 'en-US').current).toBe('¥123,456');
   });
 });
