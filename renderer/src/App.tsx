@@ -71,6 +71,13 @@ export function App({ client }: { client: GemlightClient }) {
     };
   }, [client, settingsRound]);
 
+  // Settings may change from another window or PC: read them again when this one comes back.
+  useEffect(() => {
+    const onFocus = () => setSettingsRound((r) => r + 1);
+    window.addEventListener('focus', onFocus);
+    return () => window.removeEventListener('focus', onFocus);
+  }, []);
+
   const theme = settings?.theme ?? 'dark';
   useEffect(() => {
     document.documentElement.dataset.theme = theme;

@@ -508,6 +508,26 @@ describe('dashboard', () => {
     expect(profile.coins).toBe(first?.coins);
   });
 
+  it("formats every number for the creator's locale", async () => {
+    await go('#/settings/earnings');
+    await page.locator('input[name=locale]').fill('de-DE');
+    await page.getByRole('button', { name: 'Save currency' }).click();
+    await eventually(async () => (await api('settings.get', {})).locale).toBe('de-DE');
+    await go('#/live');
+    const current = await api('sessions.current', {});
+    expect(current.coins).toBeGreaterThan(999);
+    const f = await formatted({ ints: [current.coins], cash: [current.cash.minor] });
+    expect(f.ints[0]).toContain('.');
+    await eventually(() => text('live-coins')).toBe(f.ints[0]);
+    expect(await text('live-cash')).toBe(f.cash[0]);
+    await go('#/settings/earnings');
+    await page.locator('input[name=locale]').fill('en-US');
+    await page.getByRole('button', { name: 'Save currency' }).click();
+    await eventually(async () => (await api('settings.get', {})).locale).toBe('en-US');
+    await go('#/live');
+    await eventually(async () => (await text('live-coins')).includes(',')).toBe(true);
+  });
+
   it('says what happened and what to do when the page has no valid token', async () => {
     const stranger = await browser.newContext({ viewport: { width: 1200, height: 800 } });
     try {
