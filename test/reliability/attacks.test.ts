@@ -298,21 +298,25 @@ interface PageProbe {
   pwned: number;
   scripts: number;
   overflowX: number;
+  /** How far the widest element showing a long or zalgo name reaches past the viewport. */
+  widest: number;
+  shownLong: boolean;
   text: string;
 }
 
 /** True once the page shows the hostile markup as text. */
 const SHOWS_HOSTILE_TEXT = "document.body.innerText.includes('onerror')";
 
+// Ordered by coins (first = biggest gifter): the overlay's leaderboard shows only the top few.
 const HOSTILE = [
   '<img src=x onerror="window.__pwned=1;alert(1)">',
+  'W'.repeat(100_000),
   '<script>window.__pwned=1;alert(1)</script>',
+  `Z${'\u0336\u0337\u0338\u0334\u0335\u030f\u0311\u0306'.repeat(12)}algo`,
   '"><svg onload=window.__pwned=1>',
   'javascript:window.__pwned=1',
   '\u202Eevil\u202D name \u2066rtl\u2069',
-  `Z${'\u0336\u0337\u0338\u0334\u0335\u030f\u0311\u0306'.repeat(12)}algo`,
   `{{constructor.constructor('window.__pwned=1')()}}`,
-  'W'.repeat(100_000),
 ];
 
 describe('hostile viewer text is inert in the overlay and the dashboard', () => {
@@ -357,6 +361,11 @@ describe('hostile viewer text is inert in the overlay and the dashboard', () => 
       pwned: window.__pwned,
       scripts: document.querySelectorAll('script:not([src])').length,
       overflowX: document.documentElement.scrollWidth - window.innerWidth,
+      widest: Math.max(0, ...Array.from(document.querySelectorAll('body *'))
+        .filter((e) => e.children.length === 0 && /WWWWWWWWWW|\u0336/.test(e.textContent))
+        .map((e) => e.getBoundingClientRect().right)) - window.innerWidth,
+      shownLong: Array.from(document.querySelectorAll('body *'))
+        .some((e) => e.children.length === 0 && e.textContent.includes('WWWWWWWWWW')),
       text: document.body.innerText,
     })`);
     await context.close();
@@ -378,6 +387,8 @@ describe('hostile viewer text is inert in the overlay and the dashboard', () => 
     expect(result.pwned).toBe(0);
     expect(result.scripts).toBe(0);
     expect(result.overflowX).toBeLessThanOrEqual(0);
+    expect(result.shownLong).toBe(true);
+    expect(result.widest).toBeLessThanOrEqual(0);
     expect(result.text).toContain('<img src=x onerror=');
   });
 
@@ -396,6 +407,8 @@ describe('hostile viewer text is inert in the overlay and the dashboard', () => 
     expect(result.pwned).toBe(0);
     expect(result.scripts).toBe(0);
     expect(result.overflowX).toBeLessThanOrEqual(0);
+    expect(result.shownLong).toBe(true);
+    expect(result.widest).toBeLessThanOrEqual(0);
     expect(result.text).toContain('<img src=x onerror=');
   });
 });
