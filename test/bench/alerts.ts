@@ -4,6 +4,7 @@ import { spawnServeProcess, type ServeProcess } from '../support/server';
 import type { Figure } from './report';
 import { spread, type Spread } from './stats';
 import { ensureOverlayBuilt } from './overlayBuild';
+import { waitInPage } from './pageWait';
 
 /**
  * Benchmark 2: alert latency. The overlay page itself sends the gifts to /ingest (so sending and
@@ -195,8 +196,9 @@ export async function runAlerts(
       const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
       await page.addInitScript({ content: INSTRUMENTS });
       await page.goto(serve.overlayUrl);
-      await page.waitForFunction(
-        'window.gemlightOverlay && window.gemlightOverlay.connection === "open"',
+      await waitInPage(
+        page,
+        'Boolean(window.gemlightOverlay && window.gemlightOverlay.connection === "open")',
       );
       const r = await measureRate(page, serve, rate, plan.seconds, plan.settleMs);
       log(

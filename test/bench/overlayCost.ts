@@ -3,6 +3,7 @@ import { launchChromium } from '../support/browser';
 import { IngestClient, spawnServeProcess } from '../support/server';
 import type { Figure } from './report';
 import { ensureOverlayBuilt } from './overlayBuild';
+import { waitInPage } from './pageWait';
 
 /**
  * Benchmark 4: what the alerts overlay costs the streaming PC. Chromium's own Performance
@@ -71,8 +72,9 @@ export async function runOverlayCost(
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
     await page.goto(serve.overlayUrl);
-    await page.waitForFunction(
-      'window.gemlightOverlay && window.gemlightOverlay.connection === "open"',
+    await waitInPage(
+      page,
+      'Boolean(window.gemlightOverlay && window.gemlightOverlay.connection === "open")',
     );
     // Let the first paint, fonts and the snapshot settle before the baseline.
     await page.waitForTimeout(2_000);
