@@ -228,16 +228,27 @@ export class IngestPipeline {
     this.pendingCount = 0;
     if (jobs.length === 0 && work.length === 0) return;
     const { db } = this.options;
-    const batch: CommittedBatch = { effects: [], testEvents: [] };
-    try {
+    let batch: CommittedBatch = { effects: [], testEvents: [] };
+    const commit = (isolated: boolean): void => {
+      batch = { effects: [], testEvents: [] };
       db.transaction(() => {
         for (const w of work) batch.effects.push(...w());
         for (const job of jobs) {
-          for (const p of job.records) {
-            p.reply = this.applyOne(p, batch);
-          }
+          for (const p of job.records) p.reply = this.applyOne(p, batch, isolated);
         }
       })();
+    };
+    try {
+      try {
+        commit(false);
+      } catch (error) {
+        if (storageCode(error) === 'storage_full') throw error;
+        // One record failed and took the batch with it: redo the batch with a savepoint per
+        // record, so that only the failing record is refused. (Savepoints cost on every record,
+        // so the common case goes without them.)
+        this.options.onRolledBack();
+        commit(true);
+      }
       this.committedBatches++;
       this.committedRecords += jobs.reduce((n, job) => n + job.records.length, 0);
     } catch (error) {
@@ -258,8 +269,7 @@ export class IngestPipeline {
         }
       }
       this.options.onRolledBack();
-      batch.effects = [];
-      batch.testEvents = [];
+      batch = { effects: [], testEvents: [] };
     }
     if (batch.effects.length > 0 || batch.testEvents.length > 0) {
       try {
@@ -277,21 +287,22 @@ export class IngestPipeline {
     }
   }
 
-  private applyOne(p: PendingRecord, batch: CommittedBatch): IngestReply {
+  private applyOne(p: PendingRecord, batch: CommittedBatch, isolated: boolean): IngestReply {
     const { record } = p;
     if (record.origin === 'test') {
       if (record.type === 'gift') batch.testEvents.push(record);
       return { type: 'ack', id: record.id, duplicate: false, ignored: true };
     }
+    const meta = { source: p.source, receivedAt: p.receivedAt, raw: p.raw };
+    if (!isolated) {
+      const effects = this.options.writer.append(record, meta);
+      if (effects === null) return { type: 'ack', id: record.id, duplicate: true };
+      batch.effects.push(...effects);
+      return { type: 'ack', id: record.id, duplicate: false };
+    }
     try {
-      // A savepoint per record: a record that fails is refused alone, the batch goes on.
-      const effects = this.options.db.transaction(() =>
-        this.options.writer.append(record, {
-          source: p.source,
-          receivedAt: p.receivedAt,
-          raw: p.raw,
-        }),
-      )();
+      // A savepoint: if this record fails, it is refused alone and the batch goes on.
+      const effects = this.options.db.transaction(() => this.options.writer.append(record, meta))();
       if (effects === null) return { type: 'ack', id: record.id, duplicate: true };
       batch.effects.push(...effects);
       return { type: 'ack', id: record.id, duplicate: false };
