@@ -3,7 +3,7 @@ import type { SessionDetail } from '../../../shared/api';
 import { Chart } from '../components/Chart';
 import { Avatar, Card, Empty, ErrorNote, Stat, ViewerName, Working } from '../components/ui';
 import { perHour } from '../format';
-import { useCommand, useDashboard, useNow } from '../hooks';
+import { useAction, useCommand, useDashboard, useNow } from '../hooks';
 import { hrefOf } from '../router';
 import { download } from './download';
 import { sessionCsv, type CsvTable } from './sessionExport';
@@ -131,6 +131,8 @@ export function SessionDetailView({ id }: { id: string }) {
           <GifterTable session={s} />
         </Card>
       </div>
+
+      {s.endedAt !== null ? <ReplayCard id={s.id} /> : null}
     </div>
   );
 }
@@ -274,5 +276,49 @@ function GifterTable({ session }: { session: SessionDetail }) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+const SPEEDS = [1, 5, 10, 20];
+
+/** Replays the session through the pipeline as a simulation: a way to rehearse overlays. */
+function ReplayCard({ id }: { id: string }) {
+  const { run, busy } = useAction();
+  const [speed, setSpeed] = useState(10);
+  return (
+    <Card title="Replay">
+      <div className="replay">
+        <p className="muted">
+          Send this session&apos;s gifts again, marked as simulated, to rehearse your overlays in
+          OBS. A replay is shown live but never counted as earnings.
+        </p>
+        <label className="inline-label">
+          Speed
+          <select
+            name="replay-speed"
+            value={speed}
+            onChange={(e) => setSpeed(Number(e.target.value))}
+          >
+            {SPEEDS.map((x) => (
+              <option key={x} value={x}>
+                {x}×
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          className="btn"
+          disabled={busy !== null}
+          onClick={() =>
+            void run('sessions.replay', { id, speed }).then((r) => {
+              if (r) window.location.hash = hrefOf({ view: 'live' });
+            })
+          }
+        >
+          ▶ Replay as a simulation
+        </button>
+      </div>
+    </Card>
   );
 }

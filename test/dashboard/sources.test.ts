@@ -14,8 +14,9 @@ const eventually = <T>(actual: () => T, timeout = 20_000) =>
   expect.poll(actual, { timeout, interval: 100 });
 
 /*
- * Gaps are real: a TikFinity-compatible server that Gemlight connects to goes away and comes back.
- * The session detail marks the time nobody observed, and the Live view's source health counts it.
+ * The dashboard with Gemlight's sources running. Gaps are real: a TikFinity-compatible server that
+ * Gemlight connects to goes away and comes back; the session detail marks the time nobody
+ * observed, and the Live view's source health counts it. A stored session replays as a simulation.
  */
 
 let server: TestServer;
@@ -82,7 +83,7 @@ afterAll(async () => {
   if (webRoot) rmSync(webRoot, { recursive: true, force: true });
 });
 
-describe('gaps in the data', () => {
+describe('dashboard with sources', () => {
   it('are marked in the session detail and counted in source health', async () => {
     await eventually(async () => (await tikfinity())?.state, 15_000).toBe('connected');
     await eventually(() => clients.size).toBe(1);
@@ -124,6 +125,34 @@ describe('gaps in the data', () => {
 
     await page.evaluate(`window.location.hash = '#/live'`);
     await eventually(() => page.getByTestId('source-list').textContent()).toMatch(/\d+ gaps? \(/);
+    await page.close();
+  });
+
+  it('replays an ended session as a simulation that never counts as earnings', async () => {
+    const ended = await apiCall<{ id: string }>(
+      server.baseUrl,
+      server.token,
+      'POST',
+      '/api/sessions/end',
+      {},
+    );
+    expect(ended.status).toBe(200);
+    const summaryBefore = await get<unknown>('/api/summary');
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    await page.goto(
+      `${server.baseUrl}/dashboard?token=${server.token}#/sessions/${encodeURIComponent(ended.body.id)}`,
+    );
+    await page.locator('select[name=replay-speed]').selectOption('20');
+    await page.getByRole('button', { name: /Replay as a simulation/ }).click();
+    await eventually(() => page.url()).toContain('#/live');
+    await eventually(async () => {
+      const all = await get<{
+        items: { simulated: boolean; giftCount: number; cash: { minor: number } }[];
+      }>('/api/sessions?includeSimulated=true&limit=5');
+      return all.items.some((x) => x.simulated && x.giftCount > 0 && x.cash.minor === 0);
+    }).toBe(true);
+    await eventually(() => page.locator('.nav-badge').textContent()).toBe('SIM');
+    expect(await get<unknown>('/api/summary')).toEqual(summaryBefore);
     await page.close();
   });
 });
