@@ -6,7 +6,7 @@ import { localDay, planRetention, type DatedBackup } from './retention';
 
 /** Label of automatic backups: only these are ever pruned (manual and pre-restore ones stay). */
 export const AUTO_LABEL = 'auto';
-const AUTO_NAME = /^gemlight-(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})Z-auto\.db$/;
+const AUTO_NAME = /^gemlight-(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})Z(?:-\d+)?-auto\.db$/;
 
 /** The time encoded in an automatic backup's name, or null for any other file. */
 export function autoBackupTime(file: string): number | null {
