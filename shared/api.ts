@@ -179,6 +179,33 @@ export interface AppInfo {
   lanUrls: string[];
 }
 
+/** A widget the OBS integration can add as a browser source. */
+export type ObsWidgetName = 'alerts' | 'leaderboard' | 'goal' | 'all';
+
+/** The OBS integration as the dashboard shows it. */
+export interface ObsStatusDto {
+  enabled: boolean;
+  url: string;
+  /** `off` when disabled; `error` carries what went wrong and what to do. */
+  state: 'off' | 'connecting' | 'connected' | 'error';
+  obsWebSocketVersion: string | null;
+  error: DomainError | null;
+  /** Gemlight widgets that have a browser source in OBS (known while connected). */
+  sources: ObsWidgetName[];
+  /** Sources the watchdog or a click refreshed, newest last (the last 20). */
+  refreshed: { inputName: string; time: number }[];
+}
+
+/** What adding a widget to OBS did. */
+export interface ObsAddedSource {
+  widget: ObsWidgetName;
+  inputName: string;
+  sceneName: string;
+  width: number;
+  height: number;
+  action: 'created' | 'updated';
+}
+
 type Cmd<P, R> = { params: P; result: R };
 type Empty = Record<string, never>;
 
@@ -226,6 +253,17 @@ export interface ApiCommands {
   'app.info': Cmd<Empty, AppInfo>;
   /** Replays a stored session's events through the pipeline (marked replay, never earnings). */
   'sessions.replay': Cmd<{ id: string; speed?: number }, { started: true; events: number }>;
+  /** The OBS integration's state (connection, sources in OBS, recent refreshes). */
+  'obs.status': Cmd<Empty, ObsStatusDto>;
+  /** Tries a connection (given or saved address/password) without saving; answers OBS's version. */
+  'obs.test': Cmd<
+    { url?: string; password?: string },
+    { obsWebSocketVersion: string; sources: ObsWidgetName[] }
+  >;
+  /** Adds widgets (with the builder's theme query) to OBS's current scene, sized to the canvas. */
+  'obs.addWidgets': Cmd<{ widgets: ObsWidgetName[]; query?: string }, ObsAddedSource[]>;
+  /** Refreshes the given widgets' sources, or else every source whose page stopped beating. */
+  'obs.refresh': Cmd<{ widgets?: ObsWidgetName[] }, { refreshed: string[] }>;
 }
 
 export type CommandName = keyof ApiCommands;
@@ -266,6 +304,10 @@ export const HTTP_ROUTES: {
   'backup.restore': { method: 'POST', path: '/api/backups/restore' },
   'app.info': { method: 'GET', path: '/api/app' },
   'sessions.replay': { method: 'POST', path: '/api/sessions/:id/replay' },
+  'obs.status': { method: 'GET', path: '/api/obs' },
+  'obs.test': { method: 'POST', path: '/api/obs/test' },
+  'obs.addWidgets': { method: 'POST', path: '/api/obs/widgets' },
+  'obs.refresh': { method: 'POST', path: '/api/obs/refresh' },
 };
 
 /** The error body every failing API call answers with. */

@@ -39,6 +39,9 @@ export interface GemlightServerOptions extends GemlightOptions {
   withoutSources?: boolean;
   /** Clock (tests). */
   now?: () => number;
+  /** OBS watchdog interval and heartbeat staleness in ms (tests shorten them). */
+  obsWatchdogMs?: number;
+  obsStaleAfterMs?: number;
 }
 
 async function loadSources(core: GemlightCore, log: (line: string) => void): Promise<void> {
@@ -85,6 +88,10 @@ export async function startGemlight(options: GemlightServerOptions): Promise<Run
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
       ...(options.now ? { now: options.now } : {}),
       ...(options.groupWindowMs !== undefined ? { groupWindowMs: options.groupWindowMs } : {}),
+      ...(options.obsWatchdogMs !== undefined ? { obsWatchdogMs: options.obsWatchdogMs } : {}),
+      ...(options.obsStaleAfterMs !== undefined
+        ? { obsStaleAfterMs: options.obsStaleAfterMs }
+        : {}),
       log,
       overlayInfo: () => ({
         key: secrets.overlayKey,
@@ -145,6 +152,8 @@ export async function startGemlight(options: GemlightServerOptions): Promise<Run
       health: `${baseUrl}/health`,
     };
     if (!options.withoutSources) await loadSources(core, log);
+    // In the background: OBS may not be running yet, and the app must not wait for it.
+    void core.startObs();
 
     // The daily backup (7 daily + 4 weekly kept), taken with SQLite's online backup.
     const autoBackup = new AutoBackup({

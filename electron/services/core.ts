@@ -55,6 +55,7 @@ import { rebuildDerived } from './ledger/rebuild';
 import { LedgerWriter, type WriterConfig } from './ledger/writer';
 import { LiveHub } from './live/hub';
 import { currentGoalProgress, payoutStatus } from './live/payout';
+import { ObsFailure, ObsService } from './obs/obsService';
 import { SourceError } from './sources/sourceError';
 import type { EventSink, SourceManager } from './sources/types';
 
@@ -85,6 +86,9 @@ export interface CoreOptions {
   appInfo: () => AppInfo;
   /** How long the first event of a batch waits for company (ms). */
   groupWindowMs?: number;
+  /** OBS watchdog interval and heartbeat staleness (tests shorten them). */
+  obsWatchdogMs?: number;
+  obsStaleAfterMs?: number;
 }
 
 /** Interval of session-idle and streak-timeout housekeeping. */
@@ -102,6 +106,8 @@ export class GemlightCore {
   readonly cash: CashBook;
   readonly pipeline: IngestPipeline;
   readonly hub: LiveHub;
+  /** The optional OBS integration (connects once `startObs` runs and the setting is on). */
+  readonly obs: ObsService;
   private readonly rangeGifters: RangeGifterCounts;
   readonly now: () => number;
   private settingsValue: Settings;
@@ -151,6 +157,14 @@ export class GemlightCore {
       },
       ...(options.groupWindowMs !== undefined ? { groupWindowMs: options.groupWindowMs } : {}),
       log: options.log,
+    });
+    this.obs = new ObsService({
+      overlays: () => this.hub.snapshot().overlays,
+      overlayInfo: () => options.overlayInfo(),
+      now: this.now,
+      log: options.log,
+      ...(options.obsWatchdogMs !== undefined ? { watchdogMs: options.obsWatchdogMs } : {}),
+      ...(options.obsStaleAfterMs !== undefined ? { staleAfterMs: options.obsStaleAfterMs } : {}),
     });
     this.handlers = this.makeHandlers();
     this.timer = setInterval(() => {
@@ -205,6 +219,7 @@ export class GemlightCore {
     } catch (error) {
       // The sources refuse with their own coded error; pass the code on, nothing more.
       if (error instanceof SourceError) throw new ApiFailure(error.code, error.message);
+      if (error instanceof ObsFailure) throw new ApiFailure(error.error.code, error.error.message);
       throw error;
     }
   }
@@ -233,9 +248,19 @@ export class GemlightCore {
     return result;
   }
 
+  /** Connects to OBS when the integration is on (once the server listens: URLs are known). */
+  async startObs(): Promise<void> {
+    try {
+      await this.obs.configure(this.settingsValue.obs);
+    } catch (error) {
+      this.options.log(`obs: starting failed: ${String(error)}`);
+    }
+  }
+
   /** Commits what is in flight, stops sources and closes the database. */
   async close(): Promise<void> {
     clearInterval(this.timer);
+    await this.obs.close();
     this.sourceHealthOff?.();
     if (this.sources) {
       try {
@@ -342,6 +367,7 @@ export class GemlightCore {
           this.hub.resync();
         }
         if (this.sources) await this.sources.configure(next);
+        if (p.obs) await this.obs.configure(next.obs);
         return next;
       },
       'rates.list': () => this.schedule.map(ratesToDto),
@@ -470,6 +496,10 @@ export class GemlightCore {
           .catch((error: unknown) => this.options.log(`replay: ${String(error)}`));
         return { started: true, events: frames.length };
       },
+      'obs.status': () => this.obs.status(),
+      'obs.test': (p) => this.obs.test(p.url, p.password),
+      'obs.addWidgets': (p) => this.obs.addWidgets(p.widgets, p.query),
+      'obs.refresh': async (p) => ({ refreshed: await this.obs.refresh(p.widgets) }),
     };
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CommandName } from '../../../shared/api';
 import { settingsPatchSchema } from '../config/settings';
+import { OBS_COMMAND_SCHEMAS } from '../obs/obsSchemas';
 
 /** An integer that may arrive as a JSON number or (in a query string) as digits. */
 const int = z.union([
@@ -111,6 +112,7 @@ export const COMMAND_SCHEMAS: { [K in CommandName]: z.ZodType } = {
     id: z.string().regex(/^\d{1,15}$/, 'a session id'),
     speed: z.number().min(1).max(20).optional(),
   }),
+  ...OBS_COMMAND_SCHEMAS,
 };
 
 /** The first problem of a failed parse, as one sentence. */

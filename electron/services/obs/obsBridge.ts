@@ -151,6 +151,11 @@ export class ObsBridge {
     }
   }
 
+  /** Notes that OBS closed the connection (OBS quit or the network dropped). */
+  markClosed(): void {
+    this.connected = false;
+  }
+
   /** Disconnects; harmless when not connected. */
   async disconnect(): Promise<void> {
     this.connected = false;
@@ -282,7 +287,7 @@ export class ObsBridge {
  * A bridge over the real obs-websocket-js client, loaded only when the setting is used. The JSON
  * flavour: OBS speaks both, and JSON needs no msgpack codec and is readable when debugging.
  */
-export async function createObsBridge(): Promise<ObsBridge> {
+export async function createObsBridge(onClosed?: () => void): Promise<ObsBridge> {
   const { default: OBSWebSocket } = await import('obs-websocket-js/json');
   const obs = new OBSWebSocket();
   const client: ObsClient = {
@@ -295,7 +300,13 @@ export async function createObsBridge(): Promise<ObsBridge> {
         data,
       ),
   };
-  return new ObsBridge(client);
+  const bridge = new ObsBridge(client);
+  obs.on('ConnectionClosed', () => {
+    if (!bridge.isConnected) return;
+    bridge.markClosed();
+    onClosed?.();
+  });
+  return bridge;
 }
 
 /** Browser-source specs for widgets, from the app's overlay info (`overlay.info`). */
