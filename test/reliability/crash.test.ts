@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../shared/random';
 import { spawnServeProcess, tempDataDir, type ServeProcess } from '../support/server';
 import {
   mapDiff,
   normalizeLikeServer,
   Oracle,
-  prng,
   readLedger,
   report,
   ResendingClient,
@@ -22,7 +22,7 @@ const KILLS = scale('CRASH_KILLS', 6, 20);
 
 /** Kill points: distinct ack counts spread at random over the ingest (seeded, so reproducible). */
 function killPoints(seed: number): number[] {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const points = new Set<number>();
   while (points.size < KILLS) points.add(Math.floor(EVENTS * (0.03 + 0.94 * rand())));
   return [...points].sort((a, b) => a - b);

@@ -4,6 +4,7 @@ import { WebcastGiftMessage } from 'tiktok-live-proto/v3';
 import type WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestReply } from '../../shared/api';
+import { seededRandom } from '../../shared/random';
 import { MAX_EVENTS_PER_FRAME } from '../../electron/services/ingest/pipeline';
 import { MAX_FRAME_BYTES } from '../../electron/services/http/sockets';
 import { ingest, startTestServer, type TestServer } from '../support/server';
@@ -13,7 +14,6 @@ import {
   normalizeLikeServer,
   openIngest,
   Oracle,
-  prng,
   readLedger,
   report,
   scale,
@@ -96,7 +96,7 @@ function deepNest(depth: number, leaf: unknown = 1): string {
 
 /** Builds the frames: fast-check values, mutated real payloads and hand-made hostile ones. */
 function buildFrames(count: number, realPayload: Json | null): Frame[] {
-  const rand = prng(SEED);
+  const rand = seededRandom(SEED);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
   const text = (label: string, data: string): Frame => ({ label, data, binary: false });
   const idPool = Array.from({ length: 300 }, (_, i) => `fz-${i}`);

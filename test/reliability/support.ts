@@ -6,6 +6,7 @@ import type { IngestReply } from '../../shared/api';
 import { bundledCatalog } from '../../shared/catalog';
 import type { GiftEvent } from '../../shared/events';
 import { normalizeEvent } from '../../shared/normalize';
+import { seededRandom } from '../../shared/random';
 import { StreakBook, streakLookupKey } from '../../shared/streaks';
 
 /**
@@ -33,18 +34,6 @@ export function report(suite: string, figures: Record<string, number | string>):
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   process.stdout.write(`[reliability] ${suite}: ${text}\n`);
-}
-
-/** A small, fast, seeded PRNG (mulberry32): the same seed gives the same traffic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A canonical Gemlight gift or like, as a push client sends it. */
@@ -107,7 +96,7 @@ export class TrafficGenerator {
   readonly coinsByUser = new Map<string, number>();
 
   constructor(options: TrafficOptions) {
-    this.rand = prng(options.seed);
+    this.rand = seededRandom(options.seed);
     this.users = options.users ?? 500;
     this.parallel = options.parallelStreaks ?? 24;
     this.maxLen = options.maxStreakLength ?? 300;

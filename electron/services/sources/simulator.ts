@@ -1,22 +1,11 @@
 import { z } from 'zod';
 import { bundledCatalog, type CatalogGift } from '../../../shared/catalog';
 import type { SourceHealth } from '../../../shared/liveState';
+import { seededRandom } from '../../../shared/random';
 import { SourceHealthTracker } from './health';
 import { SourceError } from './sourceError';
 import { OrderedSubmitter } from './submitQueue';
 import type { EventSink, SimulatorOptions, Source } from './types';
-
-/** A small, fast, seedable PRNG (mulberry32): the same seed gives the same traffic. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A simulated gift message in Gemlight's canonical shape. */
 export interface SimulatedGift {
