@@ -3,6 +3,7 @@ import { bundledCatalog } from '../../../shared/catalog';
 import { CopyField } from '../components/CopyField';
 import { Card, ErrorNote, Working } from '../components/ui';
 import { useAction, useCommand, useDashboard } from '../hooks';
+import { ObsCard } from './ObsCard';
 import {
   DEFAULT_DESIGN,
   OVERLAY_POSITIONS,
@@ -54,6 +55,13 @@ export function OverlayBuilder() {
     () => (info.data ? overlayUrl(info.data.baseUrl, info.data.key, design) : null),
     [info.data, design],
   );
+  // The builder's theme for OBS's one-click: every parameter but the key (the server adds it).
+  const obsQuery = useMemo(() => {
+    if (!url) return '';
+    const u = new URL(url);
+    u.searchParams.delete('key');
+    return u.searchParams.toString();
+  }, [url]);
   useEffect(() => {
     if (!info.data) return;
     const next = overlayUrl(info.data.baseUrl, info.data.key, design, true);
@@ -375,6 +383,7 @@ export function OverlayBuilder() {
               : 'No overlay connected yet.'}
           </p>
         </Card>
+        <ObsCard query={obsQuery} widget={design.widget} />
         <Card title="Send a test alert">
           <form
             className="form"
