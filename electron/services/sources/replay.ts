@@ -9,6 +9,7 @@ import { SourceHealthTracker } from './health';
 import { SourceError } from './sourceError';
 import { OrderedSubmitter, describeError } from './submitQueue';
 import type { EventSink, Source } from './types';
+import { WakeableSleep } from './wakeableSleep';
 
 /** The replay request as the API takes it. */
 export const replayRequestSchema = z.strictObject({
@@ -163,7 +164,7 @@ export class ReplaySource implements Source {
   private readonly submitter: OrderedSubmitter;
   private readonly now: () => number;
   private stopped = false;
-  private wake: (() => void) | null = null;
+  private readonly sleeper = new WakeableSleep();
   private begin: (() => void) | null = null;
 
   constructor(sink: EventSink, options: ReplayOptions) {
@@ -212,7 +213,7 @@ export class ReplaySource implements Source {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.sleeper.wake();
     this.begin?.();
     this.begin = null;
     await this.finished.catch(() => undefined);
@@ -255,7 +256,7 @@ export class ReplaySource implements Source {
         }
         const due = startedAt + pacer.offsetOf(record.raw) / this.speed;
         if (due > this.now()) {
-          await this.sleep(due - this.now());
+          await this.sleeper.sleep(due - this.now());
           if (this.stopped) break;
         }
         const event = prepareReplayEvent(record.raw, prefix, this.now());
@@ -304,17 +305,6 @@ export class ReplaySource implements Source {
     } finally {
       lines.close();
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }
 

@@ -8,6 +8,7 @@ import { SourceHealthTracker } from './health';
 import { RecentIds } from './recentIds';
 import { OrderedSubmitter, describeError } from './submitQueue';
 import type { EventSink, Source } from './types';
+import { WakeableSleep } from './wakeableSleep';
 
 /** What the dashboard says when the runtime cannot host the connector. */
 export const TIKTOK_NODE_MESSAGE =
@@ -251,7 +252,7 @@ export class TikTokSource implements Source {
   private generation = 0;
   private connection: TikTokConnection | null = null;
   private connected = false;
-  private wake: (() => void) | null = null;
+  private readonly sleeper = new WakeableSleep();
   /** Ends the wait on the current connection (used when it is dropped on purpose). */
   private endWatch: (() => void) | null = null;
   private loop: Promise<void> | null = null;
@@ -300,7 +301,7 @@ export class TikTokSource implements Source {
   async stop(): Promise<void> {
     this.running = false;
     this.generation++;
-    this.wake?.();
+    this.sleeper.wake();
     await this.dropConnection();
     if (this.connected) {
       this.connected = false;
@@ -359,7 +360,7 @@ export class TikTokSource implements Source {
           this.health_.closeGap(this.now());
           if (waitMode) {
             this.health_.setState('waiting');
-            await this.sleep(this.options.livePollMs ?? 30_000);
+            await this.sleeper.sleep(this.options.livePollMs ?? 30_000);
             continue;
           }
           this.health_.setState(
@@ -378,7 +379,7 @@ export class TikTokSource implements Source {
           this.health_.gapOpen ? 'reconnecting' : 'connecting',
           this.explain(error),
         );
-        await this.sleep(this.retryDelay(error));
+        await this.sleeper.sleep(this.retryDelay(error));
         continue;
       }
       if (!this.live(generation)) {
@@ -413,7 +414,7 @@ export class TikTokSource implements Source {
       }
       this.health_.openGap(time);
       this.health_.setState('reconnecting');
-      await this.sleep(this.backoff.next());
+      await this.sleeper.sleep(this.backoff.next());
     }
   }
 
@@ -426,7 +427,7 @@ export class TikTokSource implements Source {
       } catch (error) {
         this.health_.setError(this.explain(error));
       }
-      await this.sleep(this.options.livePollMs ?? 30_000);
+      await this.sleeper.sleep(this.options.livePollMs ?? 30_000);
     }
     return false;
   }
@@ -504,17 +505,5 @@ export class TikTokSource implements Source {
     } catch {
       // Already gone; nothing more to close.
     }
-  }
-
-  /** Waits, but wakes at once when the source is stopped. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }
