@@ -231,11 +231,17 @@ export class IngestPipeline {
     let batch: CommittedBatch = { effects: [], testEvents: [] };
     const commit = (isolated: boolean): void => {
       batch = { effects: [], testEvents: [] };
-      db.transaction(() => {
-        for (const w of work) batch.effects.push(...w());
+      const applyAll = (): void => {
         for (const job of jobs) {
           for (const p of job.records) p.reply = this.applyOne(p, batch, isolated);
         }
+      };
+      db.transaction(() => {
+        for (const w of work) batch.effects.push(...w());
+        // Batched, each derived row is written once per commit instead of once per event; a
+        // retry with a savepoint per record writes each record's rows inside its savepoint.
+        if (isolated) applyAll();
+        else this.options.writer.batch(applyAll);
       })();
     };
     try {

@@ -25,11 +25,14 @@ export function rebuildDerived(
     for (;;) {
       // Paged, because better-sqlite3 cannot write while an iterator is open.
       const rows = page.all(after, PAGE);
-      for (const row of rows) {
-        writer.apply(JSON.parse(row.event) as LedgerRecord, row.received_at);
-        after = row.seq;
-        records++;
-      }
+      // Like the live pipeline, a page's derived rows are written once each (same end result).
+      writer.batch(() => {
+        for (const row of rows) {
+          writer.apply(JSON.parse(row.event) as LedgerRecord, row.received_at);
+          after = row.seq;
+          records++;
+        }
+      });
       if (rows.length < PAGE) break;
     }
     writer.closeIdle(now);

@@ -133,13 +133,6 @@ function prepare(db: LedgerDb) {
     closeSession: db.prepare<[number, string, number]>(
       'UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL',
     ),
-    touchSession: db.prepare<[number, number]>(
-      'UPDATE sessions SET last_event_at = max(last_event_at, ?) WHERE id = ?',
-    ),
-    addSessionGifts: db.prepare<[number, number, number, number]>(
-      `UPDATE sessions SET coins = coins + ?, gift_count = gift_count + ?,
-       gifter_count = gifter_count + ? WHERE id = ?`,
-    ),
     addSocial: {
       like: db.prepare<[number, number]>('UPDATE sessions SET likes = likes + ? WHERE id = ?'),
       follow: db.prepare<[number, number]>(
@@ -164,8 +157,13 @@ function prepare(db: LedgerDb) {
               streakable, first_at, last_at, last_seen_at
        FROM streaks WHERE lookup = ? ORDER BY id DESC LIMIT 1`,
     ),
-    insertStreak: db.prepare<
+    updateStreak: db.prepare<[number, number, number, number, number, number, number]>(
+      `UPDATE streaks SET count = ?, coins = ?, ended = ?, first_at = ?, last_at = ?,
+         last_seen_at = ? WHERE id = ?`,
+    ),
+    insertStreakWithId: db.prepare<
       [
+        number,
         string,
         number,
         number,
@@ -184,17 +182,26 @@ function prepare(db: LedgerDb) {
         number,
       ]
     >(
-      `INSERT INTO streaks (lookup, session_id, simulated, user_id, gift_id, gift_name, gift_image,
-         group_id, coins_each, count, coins, ended, streakable, first_at, last_at, last_seen_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO streaks (id, lookup, session_id, simulated, user_id, gift_id, gift_name,
+         gift_image, group_id, coins_each, count, coins, ended, streakable, first_at, last_at,
+         last_seen_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    updateStreak: db.prepare<[number, number, number, number, number, number, number]>(
-      `UPDATE streaks SET count = ?, coins = ?, ended = ?, first_at = ?, last_at = ?,
-         last_seen_at = ? WHERE id = ?`,
-    ),
+    maxStreakId: db.prepare<[], { id: number }>('SELECT coalesce(max(id), 0) AS id FROM streaks'),
     endStreak: db.prepare<[number]>('UPDATE streaks SET ended = 1 WHERE id = ?'),
-    staleStreaks: db.prepare<[number], { id: number; count: number }>(
-      'SELECT id, count FROM streaks WHERE ended = 0 AND last_seen_at <= ?',
+    staleStreaks: db.prepare<[number], { id: number; lookup: string; count: number }>(
+      'SELECT id, lookup, count FROM streaks WHERE ended = 0 AND last_seen_at <= ?',
+    ),
+    addSessionTotals: db.prepare<[number, number, number, number, number]>(
+      `UPDATE sessions SET coins = coins + ?, gift_count = gift_count + ?,
+         gifter_count = gifter_count + ?, last_event_at = max(last_event_at, ?) WHERE id = ?`,
+    ),
+    gifterExists: db.prepare<[number, string], { one: number }>(
+      'SELECT 1 AS one FROM session_gifters WHERE session_id = ? AND user_id = ?',
+    ),
+    insertSessionGifterLinked: db.prepare<[number, string, number, number, number, number | null]>(
+      `INSERT INTO session_gifters (session_id, user_id, coins, gifts, reached_at, prev_session_id)
+       VALUES (?, ?, ?, ?, ?, ?)`,
     ),
     upsertUser: db.prepare<[string, string, string, string | null, number, number]>(
       `INSERT INTO users (id, handle, name, avatar, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
@@ -202,10 +209,6 @@ function prepare(db: LedgerDb) {
          avatar = coalesce(excluded.avatar, users.avatar),
          first_seen = min(users.first_seen, excluded.first_seen),
          last_seen = max(users.last_seen, excluded.last_seen)`,
-    ),
-    insertSessionGifter: db.prepare<[number, string, number, number, number]>(
-      `INSERT INTO session_gifters (session_id, user_id, coins, gifts, reached_at)
-       VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ),
     addSessionGifter: db.prepare<[number, number, number, number, number, string]>(
       `UPDATE session_gifters SET coins = coins + ?, gifts = gifts + ?,
@@ -274,14 +277,160 @@ export interface ArrivalMeta {
   raw: string;
 }
 
+/** The latest streak of a lookup key, as the table holds it once pending writes are flushed. */
+interface CachedStreak {
+  id: number;
+  sessionId: number;
+  simulated: boolean;
+  giftName: string;
+  giftImage: string | null;
+  state: StreakState;
+  lastSeenAt: number;
+  /** False until the row is inserted (at the next flush). */
+  stored: boolean;
+}
+
+interface SessionDelta {
+  coins: number;
+  gifts: number;
+  gifters: number;
+  lastEventAt: number;
+}
+
+interface GifterDelta {
+  sessionId: number;
+  userId: string;
+  /** The row did not exist before this batch: it is inserted, not updated. */
+  isNew: boolean;
+  coins: number;
+  gifts: number;
+  /** Time of the latest gift with coins, else of the first gift (what per-gift upserts leave). */
+  reachedAt: number;
+  prevSessionId: number | null;
+}
+
+interface GiftDelta {
+  sessionId: number;
+  giftId: number;
+  coinsEach: number;
+  name: string;
+  image: string | null;
+  count: number;
+  coins: number;
+}
+
+interface MinuteDelta {
+  sessionId: number;
+  minute: number;
+  coins: number;
+  gifts: number;
+}
+
+interface BoardDelta {
+  period: number;
+  userId: string;
+  coins: number;
+  gifts: number;
+  reachedAt: number;
+}
+
+interface UserDelta {
+  id: string;
+  handle: string;
+  name: string;
+  avatar: string | null;
+  firstSeen: number;
+  lastSeen: number;
+}
+
 /**
- * The ledger writer: holds prepared statements and the open sessions. Callers wrap calls in a
- * transaction (the ingest pipeline groups many records into one).
+ * Derived-table changes collected over a batch, one entry per row. Every column is either a sum,
+ * a min/max, or "the latest value" (the latest non-null for images and avatars), so writing each
+ * row once per batch leaves the tables exactly as one upsert per gift would.
+ */
+class PendingWrites {
+  readonly sessions = new Map<number, SessionDelta>();
+  readonly gifters = new Map<string, GifterDelta>();
+  readonly gifts = new Map<string, GiftDelta>();
+  readonly minutes = new Map<string, MinuteDelta>();
+  readonly days = new Map<string, BoardDelta>();
+  readonly weeks = new Map<string, BoardDelta>();
+  readonly months = new Map<string, BoardDelta>();
+  readonly all = new Map<string, BoardDelta>();
+  readonly users = new Map<string, UserDelta>();
+
+  session(id: number): SessionDelta {
+    let d = this.sessions.get(id);
+    if (!d) {
+      d = { coins: 0, gifts: 0, gifters: 0, lastEventAt: 0 };
+      this.sessions.set(id, d);
+    }
+    return d;
+  }
+
+  isEmpty(): boolean {
+    return this.sessions.size === 0 && this.users.size === 0 && this.gifters.size === 0;
+  }
+
+  clear(): void {
+    this.sessions.clear();
+    this.gifters.clear();
+    this.gifts.clear();
+    this.minutes.clear();
+    this.days.clear();
+    this.weeks.clear();
+    this.months.clear();
+    this.all.clear();
+    this.users.clear();
+  }
+}
+
+function addToBoard(
+  board: Map<string, BoardDelta>,
+  period: number,
+  userId: string,
+  coins: number,
+  gifts: number,
+  time: number,
+): void {
+  const key = `${period}${SEP}${userId}`;
+  const d = board.get(key);
+  if (!d) {
+    board.set(key, { period, userId, coins, gifts, reachedAt: time });
+    return;
+  }
+  d.coins += coins;
+  d.gifts += gifts;
+  if (coins > 0) d.reachedAt = time;
+}
+
+/** Above this many cached streaks a flush drops the cache (it refills from the table on demand). */
+const STREAK_CACHE_LIMIT = 50_000;
+
+/**
+ * The ledger writer: holds prepared statements, the open sessions and the open streaks. Callers
+ * wrap calls in a transaction (the ingest pipeline groups many records into one) and, after a
+ * transaction rolled back, call `reloadOpenSessions` so the in-memory state follows the table.
+ *
+ * Inside `batch`, derived-table writes are collected in memory and each touched row is written
+ * once when the batch ends; outside it, every call writes its rows before returning.
  */
 export class LedgerWriter {
   private readonly st: Statements;
   /** Open session per class: live (false) and simulated (true). */
   private readonly open = new Map<boolean, SessionRow>();
+  /**
+   * Latest streak per lookup key; authoritative where present, else the table is. Rows with
+   * unwritten changes are always present (and in `dirtyStreaks`).
+   */
+  private readonly streaks = new Map<string, CachedStreak>();
+  private readonly dirtyStreaks = new Map<number, CachedStreak>();
+  /** Next streak row id (rows are inserted at flush time, ids are needed at once). */
+  private nextStreakId: number | null = null;
+  private readonly pending = new PendingWrites();
+  private batching = false;
+  private calendarSecond = Number.NaN;
+  private calendar = { day: 0, week: 0, month: 0 };
 
   constructor(
     readonly db: LedgerDb,
@@ -291,8 +440,12 @@ export class LedgerWriter {
     this.reloadOpenSessions();
   }
 
-  /** Re-reads the open sessions (after a rebuild or a restore). */
+  /**
+   * Re-reads the open sessions and forgets every cached streak and unwritten change (after a
+   * rollback, a rebuild or a restore: the table is the truth again).
+   */
   reloadOpenSessions(): void {
+    this.discardCaches();
     this.open.clear();
     for (const row of this.st.openSessions.all()) {
       const sim = row.simulated === 1;
@@ -303,9 +456,37 @@ export class LedgerWriter {
     }
   }
 
+  /** Drops in-memory streaks and unwritten changes without reading the database. */
+  private discardCaches(): void {
+    this.pending.clear();
+    this.streaks.clear();
+    this.dirtyStreaks.clear();
+    this.nextStreakId = null;
+  }
+
   /** The open session of a class, if any (not closing idle ones). */
   openSessionId(simulated: boolean): number | null {
     return this.open.get(simulated)?.id ?? null;
+  }
+
+  /**
+   * Runs `work` (appends and applies) with derived-table writes collected, then writes each
+   * touched row once, still inside the caller's transaction. If anything throws, the collected
+   * changes and cached streaks are dropped; the caller rolls back and reloads open sessions.
+   */
+  batch<T>(work: () => T): T {
+    if (this.batching) return work();
+    this.batching = true;
+    try {
+      const result = work();
+      this.flushPending();
+      return result;
+    } catch (error) {
+      this.discardCaches();
+      throw error;
+    } finally {
+      this.batching = false;
+    }
   }
 
   /**
@@ -328,6 +509,18 @@ export class LedgerWriter {
 
   /** Applies a record to the derived tables only (the raw log already has it). */
   apply(record: LedgerRecord, receivedAt: number): LedgerEffect[] {
+    if (this.batching) return this.applyRecord(record, receivedAt);
+    try {
+      const effects = this.applyRecord(record, receivedAt);
+      this.flushPending();
+      return effects;
+    } catch (error) {
+      this.discardCaches();
+      throw error;
+    }
+  }
+
+  private applyRecord(record: LedgerRecord, receivedAt: number): LedgerEffect[] {
     const effects: LedgerEffect[] = [];
     this.closeIdle(receivedAt, effects);
     switch (record.type) {
@@ -389,18 +582,107 @@ export class LedgerWriter {
 
   /** Marks streaks whose end never arrived as ended (their value is unchanged). */
   expireStreaks(now: number, effects: LedgerEffect[] = []): LedgerEffect[] {
+    this.flushPending();
     const cutoff = now - this.config.streakTimeoutMs();
     for (const s of this.st.staleStreaks.all(cutoff)) {
       this.st.endStreak.run(s.id);
+      const cached = this.streaks.get(s.lookup);
+      if (cached?.id === s.id) this.streaks.delete(s.lookup);
       effects.push({ type: 'streakClosed', key: streakKeyOf(s.id), count: s.count });
     }
     return effects;
   }
 
+  /** Writes every collected change: one statement per touched row. */
+  flushPending(): void {
+    const st = this.st;
+    for (const c of this.dirtyStreaks.values()) {
+      const s = c.state;
+      if (!c.stored) {
+        st.insertStreakWithId.run(
+          c.id,
+          s.key,
+          c.sessionId,
+          c.simulated ? 1 : 0,
+          s.userId,
+          s.giftId,
+          c.giftName,
+          c.giftImage,
+          s.groupId,
+          s.coinsEach,
+          s.count,
+          s.count * s.coinsEach,
+          s.ended ? 1 : 0,
+          s.streakable ? 1 : 0,
+          s.firstAt,
+          s.lastAt,
+          c.lastSeenAt,
+        );
+        c.stored = true;
+      } else {
+        st.updateStreak.run(
+          s.count,
+          s.count * s.coinsEach,
+          s.ended ? 1 : 0,
+          s.firstAt,
+          s.lastAt,
+          c.lastSeenAt,
+          c.id,
+        );
+      }
+      // Ended streaks are rarely touched again; the table answers if one is.
+      if (s.ended && this.streaks.get(s.key) === c) this.streaks.delete(s.key);
+    }
+    this.dirtyStreaks.clear();
+    if (this.streaks.size > STREAK_CACHE_LIMIT) this.streaks.clear();
+    const p = this.pending;
+    if (p.isEmpty()) return;
+    for (const u of p.users.values()) {
+      st.upsertUser.run(u.id, u.handle, u.name, u.avatar, u.firstSeen, u.lastSeen);
+    }
+    for (const g of p.gifters.values()) {
+      if (g.isNew) {
+        st.insertSessionGifterLinked.run(
+          g.sessionId,
+          g.userId,
+          g.coins,
+          g.gifts,
+          g.reachedAt,
+          g.prevSessionId,
+        );
+      } else {
+        st.addSessionGifter.run(g.coins, g.gifts, g.coins, g.reachedAt, g.sessionId, g.userId);
+      }
+    }
+    for (const [id, d] of p.sessions) {
+      st.addSessionTotals.run(d.coins, d.gifts, d.gifters, d.lastEventAt, id);
+    }
+    for (const g of p.gifts.values()) {
+      st.upsertSessionGift.run(
+        g.sessionId,
+        g.giftId,
+        g.coinsEach,
+        g.name,
+        g.image,
+        g.count,
+        g.coins,
+      );
+    }
+    for (const m of p.minutes.values()) {
+      st.upsertMinute.run(m.sessionId, m.minute, m.coins, m.gifts);
+    }
+    for (const d of p.days.values()) st.upsertDay.run(d.period, d.userId, d.coins, d.reachedAt);
+    for (const d of p.weeks.values()) st.upsertWeek.run(d.period, d.userId, d.coins, d.reachedAt);
+    for (const d of p.months.values()) st.upsertMonth.run(d.period, d.userId, d.coins, d.reachedAt);
+    for (const d of p.all.values()) st.upsertAll.run(d.userId, d.coins, d.gifts, d.reachedAt);
+    p.clear();
+  }
+
   private touch(session: SessionRow, at: number): void {
     if (at > session.last_event_at) {
       session.last_event_at = at;
-      this.st.touchSession.run(at, session.id);
+      const d = this.pending.session(session.id);
+      d.lastEventAt = Math.max(d.lastEventAt, at);
     }
   }
 
@@ -433,17 +715,20 @@ export class LedgerWriter {
    * open in arrival order, so the new one is nearly always the latest; when it is not (a late
    * update of an old streak), the viewer's whole chain is re-linked.
    */
-  private linkReturn(userId: string, sessionId: number, effects: LedgerEffect[]): void {
+  private linkReturn(gifter: GifterDelta, effects: LedgerEffect[]): void {
+    const { userId, sessionId } = gifter;
     const last = this.st.userLast.get(userId)?.session_id;
     if (last === undefined || last < sessionId) {
       if (last !== undefined) {
-        this.st.setGifterPrev.run(last, sessionId, userId);
+        gifter.prevSessionId = last;
         this.st.addReturn.run(last, sessionId, 1);
         effects.push({ type: 'gifterReturn', prevSessionId: last, sessionId, delta: 1 });
       }
       this.st.setUserLast.run(userId, sessionId);
       return;
     }
+    // The chain is read from the table: write what is collected first.
+    this.flushPending();
     let prev: number | null = null;
     for (const row of this.st.userChain.all(userId)) {
       if (row.prev_session_id !== prev) {
@@ -499,109 +784,166 @@ export class LedgerWriter {
     }
   }
 
+  /** The latest streak with this lookup key, from the cache or the table. */
+  private latestStreak(lookup: string, messageKey: boolean): CachedStreak | undefined {
+    const cached = this.streaks.get(lookup);
+    if (cached) return cached;
+    // A message key holds the message id, which the raw log's unique index lets in only once:
+    // no earlier streak can have it, so the lookup is skipped.
+    if (messageKey) return undefined;
+    const row = this.st.latestStreak.get(lookup);
+    if (!row) return undefined;
+    const loaded: CachedStreak = {
+      id: row.id,
+      sessionId: row.session_id,
+      simulated: lookup.startsWith(`sim${SEP}`),
+      giftName: '',
+      giftImage: null,
+      state: streakFromRow(row),
+      lastSeenAt: row.last_seen_at,
+      stored: true,
+    };
+    this.streaks.set(lookup, loaded);
+    return loaded;
+  }
+
+  private takeStreakId(): number {
+    this.nextStreakId ??= (this.st.maxStreakId.get()?.id ?? 0) + 1;
+    return this.nextStreakId++;
+  }
+
+  /** Local day, week and month starts of a time (cached per second: gifts come in bursts). */
+  private calendarOf(time: number): { day: number; week: number; month: number } {
+    const second = Math.floor(time / 1000);
+    if (second !== this.calendarSecond) {
+      this.calendarSecond = second;
+      this.calendar = { day: dayStart(time), week: weekStart(time), month: monthStart(time) };
+    }
+    return this.calendar;
+  }
+
   private applyGift(e: GiftEvent, at: number, effects: LedgerEffect[]): void {
     const sim = isSimulated(e.origin);
     const session = this.open.get(sim) ?? this.openSession(sim, at, effects);
     this.touch(session, at);
-    const lookup = (sim ? `sim${SEP}` : '') + streakLookupKey(e);
-    const row = this.st.latestStreak.get(lookup);
-    let prev: StreakState | undefined = row ? streakFromRow(row) : undefined;
-    if (row && prev && !prev.ended && at - row.last_seen_at >= this.config.streakTimeoutMs()) {
+    const baseKey = streakLookupKey(e);
+    const lookup = (sim ? `sim${SEP}` : '') + baseKey;
+    const latest = this.latestStreak(lookup, baseKey.startsWith(`m${SEP}`));
+    let prev: StreakState | undefined = latest?.state;
+    if (latest && prev && !prev.ended && at - latest.lastSeenAt >= this.config.streakTimeoutMs()) {
       // Its end never came: close it now, so a message without a streak id starts anew.
       prev = closeStreak(prev);
-      this.st.endStreak.run(row.id);
-      effects.push({ type: 'streakClosed', key: streakKeyOf(row.id), count: row.count });
+      latest.state = prev;
+      this.dirtyStreaks.set(latest.id, latest);
+      effects.push({
+        type: 'streakClosed',
+        key: streakKeyOf(latest.id),
+        count: latest.state.count,
+      });
     }
     const fresh = !prev || !continuesStreak(prev, e);
     const step = applyToStreak(fresh ? undefined : prev, e, lookup);
     const next = step.next;
-    let streakId: number;
-    let sessionId: number;
-    if (fresh || !row) {
-      const info = this.st.insertStreak.run(
-        lookup,
-        session.id,
-        sim ? 1 : 0,
-        e.user.id,
-        e.gift.id,
-        e.gift.name,
-        e.gift.image ?? null,
-        next.groupId,
-        next.coinsEach,
-        next.count,
-        next.count * next.coinsEach,
-        next.ended ? 1 : 0,
-        next.streakable ? 1 : 0,
-        next.firstAt,
-        next.lastAt,
-        at,
-      );
-      streakId = Number(info.lastInsertRowid);
-      sessionId = session.id;
+    let streak: CachedStreak;
+    if (fresh || !latest) {
+      streak = {
+        id: this.takeStreakId(),
+        sessionId: session.id,
+        simulated: sim,
+        giftName: e.gift.name,
+        giftImage: e.gift.image ?? null,
+        state: next,
+        lastSeenAt: at,
+        stored: false,
+      };
+      this.streaks.set(lookup, streak);
     } else {
-      streakId = row.id;
-      sessionId = row.session_id;
-      this.st.updateStreak.run(
-        next.count,
-        next.count * next.coinsEach,
-        next.ended ? 1 : 0,
-        next.firstAt,
-        next.lastAt,
-        Math.max(at, row.last_seen_at),
-        row.id,
-      );
+      streak = latest;
+      streak.state = next;
+      streak.lastSeenAt = Math.max(at, latest.lastSeenAt);
     }
-    this.st.upsertUser.run(
-      e.user.id,
-      e.user.handle,
-      e.user.name,
-      e.user.avatar ?? null,
-      e.time,
-      e.time,
-    );
+    this.dirtyStreaks.set(streak.id, streak);
+    const sessionId = streak.sessionId;
+    const p = this.pending;
+    const user = p.users.get(e.user.id);
+    if (!user) {
+      p.users.set(e.user.id, {
+        id: e.user.id,
+        handle: e.user.handle,
+        name: e.user.name,
+        avatar: e.user.avatar ?? null,
+        firstSeen: e.time,
+        lastSeen: e.time,
+      });
+    } else {
+      user.handle = e.user.handle;
+      user.name = e.user.name;
+      if (e.user.avatar !== undefined) user.avatar = e.user.avatar;
+      user.firstSeen = Math.min(user.firstSeen, e.time);
+      user.lastSeen = Math.max(user.lastSeen, e.time);
+    }
     if (step.deltaCount > 0) {
-      const newGifter =
-        this.st.insertSessionGifter.run(
+      const coins = step.deltaCoins;
+      const count = step.deltaCount;
+      const gifterKey = `${sessionId}${SEP}${e.user.id}`;
+      let gifter = p.gifters.get(gifterKey);
+      let newGifter = false;
+      if (!gifter) {
+        newGifter = this.st.gifterExists.get(sessionId, e.user.id) === undefined;
+        gifter = {
           sessionId,
-          e.user.id,
-          step.deltaCoins,
-          step.deltaCount,
-          e.time,
-        ).changes === 1;
-      if (!newGifter) {
-        this.st.addSessionGifter.run(
-          step.deltaCoins,
-          step.deltaCount,
-          step.deltaCoins,
-          e.time,
-          sessionId,
-          e.user.id,
-        );
+          userId: e.user.id,
+          isNew: newGifter,
+          coins,
+          gifts: count,
+          reachedAt: e.time,
+          prevSessionId: null,
+        };
+        p.gifters.set(gifterKey, gifter);
+      } else {
+        gifter.coins += coins;
+        gifter.gifts += count;
+        if (coins > 0) gifter.reachedAt = e.time;
       }
-      this.st.addSessionGifts.run(step.deltaCoins, step.deltaCount, newGifter ? 1 : 0, sessionId);
-      this.st.upsertSessionGift.run(
-        sessionId,
-        e.gift.id,
-        next.coinsEach,
-        e.gift.name,
-        e.gift.image ?? null,
-        step.deltaCount,
-        step.deltaCoins,
-      );
-      this.st.upsertMinute.run(
-        sessionId,
-        Math.floor(e.time / MINUTE) * MINUTE,
-        step.deltaCoins,
-        step.deltaCount,
-      );
+      const totals = p.session(sessionId);
+      totals.coins += coins;
+      totals.gifts += count;
+      if (newGifter) totals.gifters += 1;
+      const giftKey = `${sessionId}${SEP}${e.gift.id}${SEP}${next.coinsEach}`;
+      const gift = p.gifts.get(giftKey);
+      if (!gift) {
+        p.gifts.set(giftKey, {
+          sessionId,
+          giftId: e.gift.id,
+          coinsEach: next.coinsEach,
+          name: e.gift.name,
+          image: e.gift.image ?? null,
+          count,
+          coins,
+        });
+      } else {
+        gift.name = e.gift.name;
+        if (e.gift.image !== undefined) gift.image = e.gift.image;
+        gift.count += count;
+        gift.coins += coins;
+      }
+      const minute = Math.floor(e.time / MINUTE) * MINUTE;
+      const minuteKey = `${sessionId}${SEP}${minute}`;
+      const rollup = p.minutes.get(minuteKey);
+      if (!rollup) p.minutes.set(minuteKey, { sessionId, minute, coins, gifts: count });
+      else {
+        rollup.coins += coins;
+        rollup.gifts += count;
+      }
       if (!sim) {
-        this.st.upsertDay.run(dayStart(e.time), e.user.id, step.deltaCoins, e.time);
-        this.st.upsertWeek.run(weekStart(e.time), e.user.id, step.deltaCoins, e.time);
-        this.st.upsertMonth.run(monthStart(e.time), e.user.id, step.deltaCoins, e.time);
-        this.st.upsertAll.run(e.user.id, step.deltaCoins, step.deltaCount, e.time);
+        const cal = this.calendarOf(e.time);
+        addToBoard(p.days, cal.day, e.user.id, coins, count, e.time);
+        addToBoard(p.weeks, cal.week, e.user.id, coins, count, e.time);
+        addToBoard(p.months, cal.month, e.user.id, coins, count, e.time);
+        addToBoard(p.all, 0, e.user.id, coins, count, e.time);
         if (newGifter) {
           effects.push({ type: 'newGifter', sessionId, userId: e.user.id });
-          this.linkReturn(e.user.id, sessionId, effects);
+          this.linkReturn(gifter, effects);
         }
       }
       effects.push({ type: 'sessionChanged', sessionId });
@@ -609,7 +951,7 @@ export class LedgerWriter {
     effects.push({
       type: 'gift',
       gift: {
-        key: streakKeyOf(streakId),
+        key: streakKeyOf(streak.id),
         id: e.id,
         time: e.time,
         user: e.user,
