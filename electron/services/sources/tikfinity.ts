@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { Backoff, type BackoffOptions } from './backoff';
+import { ConnectionReporter } from './connectionReporter';
 import { SourceHealthTracker } from './health';
 import { RecentIds } from './recentIds';
 import { OrderedSubmitter, describeError } from './submitQueue';
@@ -52,21 +53,18 @@ export class TikFinitySource implements Source {
   readonly url: string;
   private readonly health_: SourceHealthTracker;
   private readonly submitter: OrderedSubmitter;
+  private readonly link: ConnectionReporter;
   private readonly seen = new RecentIds();
   private readonly backoff: Backoff;
   private readonly now: () => number;
   private readonly heartbeatMs: number;
   private readonly WebSocketImpl: WebSocketClass;
   private socket: WebSocket | null = null;
-  private open = false;
   private running = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
 
-  constructor(
-    private readonly sink: EventSink,
-    options: TikFinityOptions = {},
-  ) {
+  constructor(sink: EventSink, options: TikFinityOptions = {}) {
     this.id = options.id ?? 'tikfinity';
     this.url = options.url ?? TIKFINITY_DEFAULT_URL;
     this.now = options.now ?? Date.now;
@@ -78,6 +76,7 @@ export class TikFinitySource implements Source {
       { now: this.now, ...(options.rateNotifyMs ? { rateNotifyMs: options.rateNotifyMs } : {}) },
     );
     this.submitter = new OrderedSubmitter(sink, { source: this.id, origin: 'live' }, this.health_);
+    this.link = new ConnectionReporter(sink, this.id, this.health_, this.backoff, this.now);
   }
 
   start(): Promise<void> {
@@ -100,10 +99,7 @@ export class TikFinitySource implements Source {
       socket.on('error', () => undefined);
       socket.terminate();
     }
-    if (this.open) {
-      this.open = false;
-      this.sink.connection({ source: this.id, state: 'disconnected', time: this.now() });
-    }
+    this.link.release();
     this.health_.setState('stopped');
     await this.submitter.idle();
     this.health_.dispose();
@@ -125,7 +121,7 @@ export class TikFinitySource implements Source {
   private connect(): void {
     this.retryTimer = null;
     if (!this.running) return;
-    this.health_.setState(this.health_.gapOpen ? 'reconnecting' : 'connecting');
+    this.link.attempting();
     let socket: WebSocket;
     try {
       socket = new this.WebSocketImpl(this.url, {
@@ -145,12 +141,7 @@ export class TikFinitySource implements Source {
     let alive = true;
     socket.on('open', () => {
       if (this.socket !== socket) return;
-      this.open = true;
-      this.backoff.reset();
-      const time = this.now();
-      this.health_.closeGap(time);
-      this.health_.setState('connected', null);
-      this.sink.connection({ source: this.id, state: 'connected', time });
+      this.link.opened();
       if (this.heartbeatMs > 0) {
         this.heartbeat = setInterval(() => {
           if (!alive) {
@@ -180,11 +171,10 @@ export class TikFinitySource implements Source {
       if (this.socket !== socket) return;
       this.socket = null;
       this.stopHeartbeat();
-      if (this.open) {
-        this.open = false;
+      if (this.link.connected) {
         const time = this.now();
         this.health_.openGap(time);
-        this.sink.connection({ source: this.id, state: 'disconnected', time });
+        this.link.closed(time);
       }
       if (!this.running) return;
       this.health_.setState('reconnecting');

@@ -4,6 +4,7 @@ import type { TikTokLiveConnection } from 'tiktok-live-connector';
 import { parseTikTokCatalog } from '../../../shared/catalog';
 import type { SourceHealth } from '../../../shared/liveState';
 import { Backoff, type BackoffOptions } from './backoff';
+import { ConnectionReporter } from './connectionReporter';
 import { SourceHealthTracker } from './health';
 import { RecentIds } from './recentIds';
 import { OrderedSubmitter, describeError } from './submitQueue';
@@ -243,6 +244,7 @@ export class TikTokSource implements Source {
   readonly username: string;
   private readonly health_: SourceHealthTracker;
   private readonly submitter: OrderedSubmitter;
+  private readonly link: ConnectionReporter;
   private readonly seen = new RecentIds();
   private readonly backoff: Backoff;
   private readonly now: () => number;
@@ -251,7 +253,6 @@ export class TikTokSource implements Source {
   /** Bumped on every start/stop so that a stale run loop knows to quit. */
   private generation = 0;
   private connection: TikTokConnection | null = null;
-  private connected = false;
   private readonly sleeper = new WakeableSleep();
   /** Ends the wait on the current connection (used when it is dropped on purpose). */
   private endWatch: (() => void) | null = null;
@@ -271,6 +272,7 @@ export class TikTokSource implements Source {
       { now: this.now, ...(options.rateNotifyMs ? { rateNotifyMs: options.rateNotifyMs } : {}) },
     );
     this.submitter = new OrderedSubmitter(sink, { source: this.id, origin: 'live' }, this.health_);
+    this.link = new ConnectionReporter(sink, this.id, this.health_, this.backoff, this.now);
   }
 
   start(): Promise<void> {
@@ -303,10 +305,7 @@ export class TikTokSource implements Source {
     this.generation++;
     this.sleeper.wake();
     await this.dropConnection();
-    if (this.connected) {
-      this.connected = false;
-      this.sink.connection({ source: this.id, state: 'disconnected', time: this.now() });
-    }
+    this.link.release();
     // A connect call in flight may take a while; the loop quits on its own once it returns.
     await Promise.race([this.loop, new Promise((r) => setTimeout(r, 2000).unref())]);
     this.loop = null;
@@ -346,7 +345,7 @@ export class TikTokSource implements Source {
         if (!isLive) return;
       }
 
-      this.health_.setState(this.health_.gapOpen ? 'reconnecting' : 'connecting');
+      this.link.attempting();
       const ended = this.watch(connection);
       try {
         await connection.connect();
@@ -375,10 +374,7 @@ export class TikTokSource implements Source {
           this.running = false;
           return;
         }
-        this.health_.setState(
-          this.health_.gapOpen ? 'reconnecting' : 'connecting',
-          this.explain(error),
-        );
+        this.link.attempting(this.explain(error));
         await this.sleeper.sleep(this.retryDelay(error));
         continue;
       }
@@ -388,21 +384,15 @@ export class TikTokSource implements Source {
         await connection.disconnect().catch(() => undefined);
         return;
       }
-      this.backoff.reset();
-      const connectedAt = this.now();
-      this.connected = true;
-      this.health_.closeGap(connectedAt);
-      this.health_.setState('connected', null);
-      this.sink.connection({ source: this.id, state: 'connected', time: connectedAt });
+      this.link.opened();
       this.takeCatalog(connection);
 
       const reason = await ended;
       connection.removeAllListeners();
       if (this.connection === connection) this.connection = null;
       if (!this.live(generation)) return;
-      this.connected = false;
       const time = this.now();
-      this.sink.connection({ source: this.id, state: 'disconnected', time });
+      this.link.closed(time);
       if (reason === 'streamEnd') {
         // The LIVE is over: nothing is missed, so there is no gap.
         if (!waitMode) {
