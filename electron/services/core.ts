@@ -55,6 +55,7 @@ import { rebuildDerived } from './ledger/rebuild';
 import { LedgerWriter, type WriterConfig } from './ledger/writer';
 import { LiveHub } from './live/hub';
 import { currentGoalProgress, payoutStatus } from './live/payout';
+import { SoundStore } from './media/soundStore';
 import { ObsFailure, ObsService } from './obs/obsService';
 import { SourceError } from './sources/sourceError';
 import type { EventSink, SourceManager } from './sources/types';
@@ -108,6 +109,8 @@ export class GemlightCore {
   readonly hub: LiveHub;
   /** The optional OBS integration (connects once `startObs` runs and the setting is on). */
   readonly obs: ObsService;
+  /** The creator's alert sounds (dataDir/sounds). */
+  readonly sounds: SoundStore;
   private readonly rangeGifters: RangeGifterCounts;
   readonly now: () => number;
   private settingsValue: Settings;
@@ -158,6 +161,7 @@ export class GemlightCore {
       ...(options.groupWindowMs !== undefined ? { groupWindowMs: options.groupWindowMs } : {}),
       log: options.log,
     });
+    this.sounds = new SoundStore(options.dataDir);
     this.obs = new ObsService({
       overlays: () => this.hub.snapshot().overlays,
       overlayInfo: () => options.overlayInfo(),
@@ -500,6 +504,18 @@ export class GemlightCore {
       'obs.test': (p) => this.obs.test(p.url, p.password),
       'obs.addWidgets': (p) => this.obs.addWidgets(p.widgets, p.query),
       'obs.refresh': async (p) => ({ refreshed: await this.obs.refresh(p.widgets) }),
+      'sounds.list': () => this.sounds.list(),
+      'sounds.upload': (p) => {
+        const added = this.sounds.add(p.fileName, Buffer.from(p.dataBase64, 'base64'));
+        if (!added.ok) throw new ApiFailure(added.error.code, added.error.message);
+        return added.value;
+      },
+      'sounds.delete': (p) => {
+        if (!this.sounds.delete(p.name)) {
+          throw new ApiFailure('not_found', 'There is no sound with this name.');
+        }
+        return { deleted: true };
+      },
     };
   }
 }

@@ -2,8 +2,9 @@ import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeObs, type FakeObs } from '../overlay/fakeObs';
+import { wavFile } from '../overlay/wavFile';
 import { launchChromium } from '../support/browser';
-import { startTestServer, type TestServer } from '../support/server';
+import { apiCall, startTestServer, type TestServer } from '../support/server';
 import { buildWebRoot } from './webBuild';
 
 /** expect.poll with room for a busy machine (its default gives up after one second). */
@@ -12,7 +13,7 @@ const eventually = <T>(actual: () => T | Promise<T>, timeout = 20_000) =>
 
 /*
  * Settings that reach outside the dashboard, clicked in real Chromium against a real Gemlight:
- * OBS one-click (against the protocol-level fake OBS).
+ * OBS one-click (against the protocol-level fake OBS) and alert sounds uploaded to the app.
  */
 
 let server: TestServer;
@@ -74,5 +75,71 @@ describe('settings that act outside the dashboard', () => {
     // No page is connected for them, so the server's watchdog refreshes them; the card says so.
     await card.getByTestId('obs-refreshed').waitFor();
     expect(obs.refreshed.length).toBeGreaterThan(0);
+  });
+
+  it('Sounds: an uploaded sound plays in the overlay under its CSP; a non-audio file is refused', async () => {
+    await page.getByRole('button', { name: 'Gift alerts', exact: true }).click();
+    const fileInput = page.locator('input[name=sound-file]');
+    await fileInput.setInputFiles({
+      name: 'notes.mp3',
+      mimeType: 'audio/mpeg',
+      buffer: Buffer.from('<html><script>alert(1)</script></html>'),
+    });
+    await eventually(() => page.getByTestId('sound-error').textContent()).toContain(
+      'not an MP3, Ogg or WAV',
+    );
+
+    await fileInput.setInputFiles({
+      name: 'Big Chime.wav',
+      mimeType: 'audio/wav',
+      buffer: wavFile(),
+    });
+    const select = page.locator('select[name=sound]');
+    await eventually(() => select.inputValue()).toMatch(
+      /^\/media\/sounds\/big-chime-[0-9a-f]{8}\.wav$/,
+    );
+    const soundPath = await select.inputValue();
+    await page.locator('input[name=sound-tier-toast]').uncheck();
+    const urlField = page.getByTestId('overlay-url');
+    await eventually(() => urlField.inputValue()).toContain(
+      'soundTiers=standard%2Cbig%2Ccelebration',
+    );
+    const overlayUrl = new URL(await urlField.inputValue());
+    expect(overlayUrl.searchParams.get('sound')).toBe(`${soundPath}?key=${server.overlayKey}`);
+    expect(overlayUrl.searchParams.get('volume')).toBe('60');
+
+    const overlay = await page.context().newPage();
+    const cspErrors: string[] = [];
+    overlay.on('console', (m) => {
+      if (/Content Security Policy|Refused to load/i.test(m.text())) cspErrors.push(m.text());
+    });
+    const loaded: { status: number; type: string; kind: string }[] = [];
+    overlay.on('response', (r) => {
+      if (new URL(r.url()).pathname === soundPath) {
+        loaded.push({
+          status: r.status(),
+          type: r.headers()['content-type'] ?? '',
+          kind: r.request().resourceType(),
+        });
+      }
+    });
+    try {
+      await overlay.goto(overlayUrl.href);
+      await overlay.waitForLoadState('load');
+      expect(loaded).toEqual([]);
+      // A standard-tier gift (Rose ×150) plays the sound: the page's audio element loads it.
+      const sent = await apiCall(server.baseUrl, server.token, 'POST', '/api/overlay/test-alert', {
+        giftId: 5655,
+        count: 150,
+        name: 'Sound Tester',
+      });
+      expect(sent.status).toBe(200);
+      await eventually(() => overlay.locator('body').textContent()).toContain('Sound Tester');
+      await eventually(() => loaded.length).toBeGreaterThan(0);
+      expect(loaded[0]).toEqual({ status: 200, type: 'audio/wav', kind: 'media' });
+      expect(cspErrors).toEqual([]);
+    } finally {
+      await overlay.close();
+    }
   });
 });

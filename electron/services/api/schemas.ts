@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CommandName } from '../../../shared/api';
 import { settingsPatchSchema } from '../config/settings';
+import { MEDIA_COMMAND_SCHEMAS } from '../media/mediaSchemas';
 import { OBS_COMMAND_SCHEMAS } from '../obs/obsSchemas';
 
 /** An integer that may arrive as a JSON number or (in a query string) as digits. */
@@ -113,6 +114,7 @@ export const COMMAND_SCHEMAS: { [K in CommandName]: z.ZodType } = {
     speed: z.number().min(1).max(20).optional(),
   }),
   ...OBS_COMMAND_SCHEMAS,
+  ...MEDIA_COMMAND_SCHEMAS,
 };
 
 /** The first problem of a failed parse, as one sentence. */

@@ -18,6 +18,8 @@ import {
 
 /** Largest JSON body the API reads. */
 const MAX_BODY = 1024 * 1024;
+/** A sound upload carries its file as base64 (2 MiB of audio ≈ 2.7 MiB of text). */
+const MAX_UPLOAD_BODY = 4 * 1024 * 1024;
 
 /** Overlay widgets served at /overlay/<name>. */
 export const OVERLAY_WIDGETS = ['alerts', 'leaderboard', 'goal', 'all'] as const;
@@ -117,14 +119,18 @@ function sendText(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<unknown> {
+function readBody(
+  req: IncomingMessage,
+  limit = MAX_BODY,
+  tooLarge = 'The request body is larger than 1 MiB.',
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new ApiFailure('too_large', 'The request body is larger than 1 MiB.'));
+      if (size > limit) {
+        reject(new ApiFailure('too_large', tooLarge));
         req.destroy();
         return;
       }
@@ -328,7 +334,14 @@ export function createHttpHandler(
         params = {};
         for (const [k, v] of url.searchParams) if (k !== 'token') params[k] = v;
       } else {
-        const body = await readBody(req);
+        const body =
+          route.name === 'sounds.upload'
+            ? await readBody(
+                req,
+                MAX_UPLOAD_BODY,
+                'The sound file is larger than 2 MiB. Use a shorter clip.',
+              )
+            : await readBody(req);
         if (typeof body !== 'object' || body === null || Array.isArray(body)) {
           throw new ApiFailure('invalid_request', 'The body must be a JSON object.');
         }
@@ -400,6 +413,17 @@ export function createHttpHandler(
           return servePage(req, res, 'overlay');
         }
         if (path.startsWith('/assets/')) return serveAsset(res, path);
+        const sound = /^\/media\/sounds\/([^/]+)$/.exec(path);
+        if (sound) {
+          // Overlay pages load their alert sound with the overlay key, like the page itself.
+          if (access === 'none') {
+            return sendError(res, 'unauthorized', 'Load sounds with the overlay ?key=.');
+          }
+          const file = deps.core.sounds.pathOf(sound[1] ?? '');
+          const missing = () => sendError(res, 'not_found', 'There is no such sound.');
+          if (!file) return missing();
+          return serveFile(res, file, { 'Cache-Control': 'private, max-age=3600' }, missing);
+        }
         return sendError(res, 'not_found', 'Not found.');
       } catch (error) {
         if (error instanceof ApiFailure) return sendError(res, error.code, error.message);

@@ -4,11 +4,13 @@ import { CopyField } from '../components/CopyField';
 import { Card, ErrorNote, Working } from '../components/ui';
 import { useAction, useCommand, useDashboard } from '../hooks';
 import { ObsCard } from './ObsCard';
+import { SoundPicker } from './SoundPicker';
 import {
   DEFAULT_DESIGN,
   OVERLAY_POSITIONS,
   OVERLAY_WIDGETS,
   overlayUrl,
+  SOUND_TIERS,
   widgetUses,
   type OverlayDesign,
   type OverlayWidget,
@@ -28,7 +30,11 @@ function loadDesign(): OverlayDesign {
     const saved = JSON.parse(
       localStorage.getItem(STORAGE_KEY) ?? 'null',
     ) as Partial<OverlayDesign> | null;
-    return saved && typeof saved === 'object' ? { ...DEFAULT_DESIGN, ...saved } : DEFAULT_DESIGN;
+    if (!saved || typeof saved !== 'object') return DEFAULT_DESIGN;
+    const soundTiers = Array.isArray(saved.soundTiers)
+      ? SOUND_TIERS.filter((t) => saved.soundTiers?.includes(t))
+      : DEFAULT_DESIGN.soundTiers;
+    return { ...DEFAULT_DESIGN, ...saved, soundTiers };
   } catch {
     // A damaged saved design is replaced by the defaults.
     return DEFAULT_DESIGN;
@@ -255,28 +261,19 @@ export function OverlayBuilder() {
                   uses its defaults (100, 1,000, 10,000).
                 </p>
               ) : null}
-              <div className="form-grid">
-                <label>
-                  Sound file URL (off when empty)
-                  <input
-                    name="sound"
-                    value={design.sound}
-                    placeholder="https://…/chime.mp3"
-                    onChange={(e) => set('sound', e.target.value)}
-                  />
-                </label>
-                <label>
-                  Volume ({design.volume}%)
-                  <input
-                    type="range"
-                    name="volume"
-                    min={0}
-                    max={100}
-                    value={design.volume}
-                    onChange={num('volume', 0, 100)}
-                  />
-                </label>
-              </div>
+              <SoundPicker
+                sound={design.sound}
+                volume={design.volume}
+                tiers={design.soundTiers}
+                onChange={(next) =>
+                  setDesign((d) => ({
+                    ...d,
+                    ...(next.sound !== undefined ? { sound: next.sound } : {}),
+                    ...(next.volume !== undefined ? { volume: next.volume } : {}),
+                    ...(next.tiers !== undefined ? { soundTiers: next.tiers } : {}),
+                  }))
+                }
+              />
               <label className="check">
                 <input
                   type="checkbox"

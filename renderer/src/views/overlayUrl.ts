@@ -20,6 +20,13 @@ export const OVERLAY_POSITIONS = [
   'bottom-right',
 ] as const;
 
+/** Alert tiers, smallest first (the overlay's names). */
+export const SOUND_TIERS = ['toast', 'standard', 'big', 'celebration'] as const;
+export type SoundTier = (typeof SOUND_TIERS)[number];
+
+/** Where the app serves uploaded sounds; such a sound is loaded with the overlay key. */
+export const APP_SOUND_PREFIX = '/media/sounds/';
+
 /** Everything the builder lets the creator choose. */
 export interface OverlayDesign {
   widget: OverlayWidget;
@@ -35,8 +42,11 @@ export interface OverlayDesign {
   big: number;
   celebration: number;
   minCoins: number;
+  /** An uploaded sound (`/media/sounds/<name>`), or empty for no sound (the default). */
   sound: string;
   volume: number;
+  /** The tiers that play the sound. */
+  soundTiers: SoundTier[];
   shoutout: boolean;
   period: 'session' | 'day' | 'all';
   top: number;
@@ -60,6 +70,7 @@ export const DEFAULT_DESIGN: OverlayDesign = {
   minCoins: 0,
   sound: '',
   volume: 60,
+  soundTiers: [...SOUND_TIERS],
   shoutout: true,
   period: 'session',
   top: 5,
@@ -112,9 +123,16 @@ export function overlayUrl(
       q.set('tiers', `${d.standard},${d.big},${d.celebration}`);
     }
     put('min', d.minCoins, D.minCoins);
-    if (d.sound.trim()) {
-      q.set('sound', d.sound.trim());
+    const tiers = SOUND_TIERS.filter((t) => (d.soundTiers ?? SOUND_TIERS).includes(t));
+    if (d.sound.trim() && tiers.length > 0) {
+      const sound = d.sound.trim();
+      // The app serves sounds to overlay-key holders: a path on the page's own origin + the key.
+      q.set(
+        'sound',
+        sound.startsWith(APP_SOUND_PREFIX) ? `${sound}?key=${encodeURIComponent(key)}` : sound,
+      );
       q.set('volume', String(d.volume));
+      if (tiers.length < SOUND_TIERS.length) q.set('soundTiers', tiers.join(','));
     }
     if (!d.shoutout) q.set('shoutout', '0');
   }
