@@ -56,6 +56,9 @@ export interface PipelineOptions {
   log?: (line: string) => void;
 }
 
+/** Id for an event its sender gave none. */
+const newEventId = (): string => `gl-${randomUUID()}`;
+
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -101,6 +104,8 @@ export class IngestPipeline {
     const now = this.options.now();
     const catalog = this.options.catalog();
     const job: Job = { records: [], replies: [], slots: [], resolve: () => undefined };
+    // One context per frame, not per event: fewer allocations on the hot path.
+    const context = { now, catalog, origin: meta.origin, makeId: newEventId };
     for (const item of raw) {
       if (this.closed) {
         job.replies.push({
@@ -111,12 +116,7 @@ export class IngestPipeline {
         });
         continue;
       }
-      const result = normalizeEvent(item, {
-        now,
-        catalog,
-        origin: meta.origin,
-        makeId: () => `gl-${randomUUID()}`,
-      });
+      const result = normalizeEvent(item, context);
       if (!result.ok) {
         job.replies.push({
           type: 'error',
