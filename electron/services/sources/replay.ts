@@ -3,11 +3,10 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import type { SourceHealth } from '../../../shared/liveState';
 import { MAX_ID_LENGTH } from '../../../shared/normalize';
-import { SourceHealthTracker } from './health';
+import { ReportingSource } from './reportingSource';
 import { SourceError } from './sourceError';
-import { OrderedSubmitter, describeError } from './submitQueue';
+import { describeError } from './submitQueue';
 import type { EventSink, Source } from './types';
 import { WakeableSleep } from './wakeableSleep';
 
@@ -146,8 +145,7 @@ export interface ReplayOptions {
  * pipeline at 1–20× speed. Pacing comes from each line's `_at` (ms from the start of the
  * recording) or else from the events' own times. Every event is marked `replay`.
  */
-export class ReplaySource implements Source {
-  readonly id: string;
+export class ReplaySource extends ReportingSource implements Source {
   readonly kind = 'replay' as const;
   readonly speed: number;
   private readonly input:
@@ -160,9 +158,6 @@ export class ReplaySource implements Source {
   /** Lines played, and lines skipped because they could not be read. */
   played = 0;
   skipped = 0;
-  private readonly health_: SourceHealthTracker;
-  private readonly submitter: OrderedSubmitter;
-  private readonly now: () => number;
   private stopped = false;
   private readonly sleeper = new WakeableSleep();
   private begin: (() => void) | null = null;
@@ -178,25 +173,20 @@ export class ReplaySource implements Source {
         'A replay needs one recording (a file or frames) and a speed from 1 to 20.',
       );
     }
+    const name = options.frames ? (options.label ?? 'session') : basename(parsed.data.file);
+    super(sink, {
+      id: options.id ?? 'replay',
+      kind: 'replay',
+      label: `Replay ${name} ×${parsed.data.speed}`,
+      origin: 'replay',
+      now: options.now ?? Date.now,
+      rateNotifyMs: options.rateNotifyMs,
+    });
     this.speed = parsed.data.speed;
-    if (options.frames) {
-      this.input = { kind: 'frames', frames: options.frames };
-      this.name = options.label ?? 'session';
-    } else {
-      this.input = { kind: 'file', file: parsed.data.file };
-      this.name = basename(parsed.data.file);
-    }
-    this.id = options.id ?? 'replay';
-    this.now = options.now ?? Date.now;
-    this.health_ = new SourceHealthTracker(
-      { id: this.id, kind: 'replay', label: `Replay ${this.name} ×${this.speed}` },
-      { now: this.now, ...(options.rateNotifyMs ? { rateNotifyMs: options.rateNotifyMs } : {}) },
-    );
-    this.submitter = new OrderedSubmitter(
-      sink,
-      { source: this.id, origin: 'replay' },
-      this.health_,
-    );
+    this.name = name;
+    this.input = options.frames
+      ? { kind: 'frames', frames: options.frames }
+      : { kind: 'file', file: parsed.data.file };
     const started = new Promise<void>((resolve) => {
       this.begin = resolve;
     });
@@ -218,14 +208,6 @@ export class ReplaySource implements Source {
     this.begin = null;
     await this.finished.catch(() => undefined);
     this.health_.dispose();
-  }
-
-  health(): SourceHealth {
-    return this.health_.snapshot();
-  }
-
-  onHealth(listener: (health: SourceHealth) => void): () => void {
-    return this.health_.onChange(listener);
   }
 
   private async play(): Promise<void> {

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { bundledCatalog, type CatalogGift } from '../../../shared/catalog';
-import type { SourceHealth } from '../../../shared/liveState';
 import { seededRandom } from '../../../shared/random';
-import { SourceHealthTracker } from './health';
+import { ReportingSource } from './reportingSource';
 import { SourceError } from './sourceError';
-import { OrderedSubmitter } from './submitQueue';
 import type { EventSink, SimulatorOptions, Source } from './types';
 
 /** A simulated gift message in Gemlight's canonical shape. */
@@ -298,12 +296,8 @@ export interface SimulatorSourceOptions {
  * The simulator as a source: produces realistic traffic in real time through the whole
  * pipeline, every event marked `simulated` so that it never counts as earnings.
  */
-export class SimulatorSource implements Source {
-  readonly id: string;
+export class SimulatorSource extends ReportingSource implements Source {
   readonly kind = 'simulator' as const;
-  private readonly health_: SourceHealthTracker;
-  private readonly submitter: OrderedSubmitter;
-  private readonly now: () => number;
   private readonly tickMs: number;
   private readonly run: Required<Omit<SimulatorRunOptions, 'seed'>> & { seed: number };
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -327,7 +321,7 @@ export class SimulatorSource implements Source {
       );
     }
     const rate = parsed.data.rate ?? 2;
-    this.run = {
+    const run = {
       rate,
       storm: parsed.data.storm ?? false,
       seed: parsed.data.seed ?? Math.floor(Math.random() * 2 ** 31),
@@ -335,19 +329,16 @@ export class SimulatorSource implements Source {
       stormEveryMs: parsed.data.stormEveryMs ?? 60_000,
       stormMs: parsed.data.stormMs ?? 20_000,
     };
-    this.id = runtime.id ?? 'simulator';
-    this.now = runtime.now ?? Date.now;
+    super(sink, {
+      id: runtime.id ?? 'simulator',
+      kind: 'simulator',
+      label: `Simulator ${run.rate}/s${run.storm ? `, storms at ${run.stormRate}/s` : ''}`,
+      origin: 'simulated',
+      now: runtime.now ?? Date.now,
+      rateNotifyMs: runtime.rateNotifyMs,
+    });
+    this.run = run;
     this.tickMs = runtime.tickMs ?? 100;
-    const label = `Simulator ${this.run.rate}/s${this.run.storm ? `, storms at ${this.run.stormRate}/s` : ''}`;
-    this.health_ = new SourceHealthTracker(
-      { id: this.id, kind: 'simulator', label },
-      { now: this.now, ...(runtime.rateNotifyMs ? { rateNotifyMs: runtime.rateNotifyMs } : {}) },
-    );
-    this.submitter = new OrderedSubmitter(
-      sink,
-      { source: this.id, origin: 'simulated' },
-      this.health_,
-    );
   }
 
   /** The seed in use, to reproduce a run. */
@@ -372,17 +363,7 @@ export class SimulatorSource implements Source {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    this.health_.setState('stopped');
-    await this.submitter.idle();
-    this.health_.dispose();
-  }
-
-  health(): SourceHealth {
-    return this.health_.snapshot();
-  }
-
-  onHealth(listener: (health: SourceHealth) => void): () => void {
-    return this.health_.onChange(listener);
+    await this.settleStopped();
   }
 
   /** Whether a battle-time storm is on at `time`. */

@@ -1,11 +1,10 @@
 import WebSocket from 'ws';
 import { Backoff, type BackoffOptions } from './backoff';
 import { ConnectionReporter } from './connectionReporter';
-import { SourceHealthTracker } from './health';
 import { RecentIds } from './recentIds';
-import { OrderedSubmitter, describeError } from './submitQueue';
+import { ReportingSource } from './reportingSource';
+import { describeError } from './submitQueue';
 import type { EventSink, Source } from './types';
-import type { SourceHealth } from '../../../shared/liveState';
 
 /** Where TikFinity's local event API listens by default. */
 export const TIKFINITY_DEFAULT_URL = 'ws://localhost:21213/';
@@ -47,16 +46,12 @@ function tikFinityMessageId(frame: unknown): string | undefined {
  * exponential backoff and full jitter, records the time it was away as a gap, and drops messages
  * the server sends again after a reconnect.
  */
-export class TikFinitySource implements Source {
-  readonly id: string;
+export class TikFinitySource extends ReportingSource implements Source {
   readonly kind = 'tikfinity' as const;
   readonly url: string;
-  private readonly health_: SourceHealthTracker;
-  private readonly submitter: OrderedSubmitter;
   private readonly link: ConnectionReporter;
   private readonly seen = new RecentIds();
   private readonly backoff: Backoff;
-  private readonly now: () => number;
   private readonly heartbeatMs: number;
   private readonly WebSocketImpl: WebSocketClass;
   private socket: WebSocket | null = null;
@@ -65,17 +60,19 @@ export class TikFinitySource implements Source {
   private heartbeat: ReturnType<typeof setInterval> | null = null;
 
   constructor(sink: EventSink, options: TikFinityOptions = {}) {
-    this.id = options.id ?? 'tikfinity';
-    this.url = options.url ?? TIKFINITY_DEFAULT_URL;
-    this.now = options.now ?? Date.now;
+    const url = options.url ?? TIKFINITY_DEFAULT_URL;
+    super(sink, {
+      id: options.id ?? 'tikfinity',
+      kind: 'tikfinity',
+      label: `TikFinity ${url}`,
+      origin: 'live',
+      now: options.now ?? Date.now,
+      rateNotifyMs: options.rateNotifyMs,
+    });
+    this.url = url;
     this.backoff = new Backoff(options.backoff);
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
     this.WebSocketImpl = options.webSocketImpl ?? WebSocket;
-    this.health_ = new SourceHealthTracker(
-      { id: this.id, kind: 'tikfinity', label: `TikFinity ${this.url}` },
-      { now: this.now, ...(options.rateNotifyMs ? { rateNotifyMs: options.rateNotifyMs } : {}) },
-    );
-    this.submitter = new OrderedSubmitter(sink, { source: this.id, origin: 'live' }, this.health_);
     this.link = new ConnectionReporter(sink, this.id, this.health_, this.backoff, this.now);
   }
 
@@ -100,22 +97,7 @@ export class TikFinitySource implements Source {
       socket.terminate();
     }
     this.link.release();
-    this.health_.setState('stopped');
-    await this.submitter.idle();
-    this.health_.dispose();
-  }
-
-  health(): SourceHealth {
-    return this.health_.snapshot();
-  }
-
-  onHealth(listener: (health: SourceHealth) => void): () => void {
-    return this.health_.onChange(listener);
-  }
-
-  /** Resolves once every frame received so far has been answered by the sink. */
-  flushed(): Promise<void> {
-    return this.submitter.idle();
+    await this.settleStopped();
   }
 
   private connect(): void {

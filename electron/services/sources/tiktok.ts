@@ -2,12 +2,11 @@ import type { EventEmitter } from 'node:events';
 // Types only: the connector itself is imported when a TikTok source first starts.
 import type { TikTokLiveConnection } from 'tiktok-live-connector';
 import { parseTikTokCatalog } from '../../../shared/catalog';
-import type { SourceHealth } from '../../../shared/liveState';
 import { Backoff, type BackoffOptions } from './backoff';
 import { ConnectionReporter } from './connectionReporter';
-import { SourceHealthTracker } from './health';
 import { RecentIds } from './recentIds';
-import { OrderedSubmitter, describeError } from './submitQueue';
+import { ReportingSource } from './reportingSource';
+import { describeError } from './submitQueue';
 import type { EventSink, Source } from './types';
 import { WakeableSleep } from './wakeableSleep';
 
@@ -238,16 +237,12 @@ const nodeMajor = (version: string): number => Number.parseInt(version.split('.'
  * reconnects with backoff (recording the gap), drops messages seen before a reconnect, and hands
  * the room's gift catalog to the pipeline when TikTok gives it.
  */
-export class TikTokSource implements Source {
-  readonly id: string;
+export class TikTokSource extends ReportingSource implements Source {
   readonly kind = 'tiktok' as const;
   readonly username: string;
-  private readonly health_: SourceHealthTracker;
-  private readonly submitter: OrderedSubmitter;
   private readonly link: ConnectionReporter;
   private readonly seen = new RecentIds();
   private readonly backoff: Backoff;
-  private readonly now: () => number;
   private readonly factory: TikTokConnectionFactory;
   private running = false;
   /** Bumped on every start/stop so that a stale run loop knows to quit. */
@@ -262,16 +257,18 @@ export class TikTokSource implements Source {
     private readonly sink: EventSink,
     private readonly options: TikTokOptions,
   ) {
-    this.id = options.id ?? 'tiktok';
-    this.username = options.username.trim().replace(/^@/, '');
-    this.now = options.now ?? Date.now;
+    const username = options.username.trim().replace(/^@/, '');
+    super(sink, {
+      id: options.id ?? 'tiktok',
+      kind: 'tiktok',
+      label: `TikTok LIVE @${username}`,
+      origin: 'live',
+      now: options.now ?? Date.now,
+      rateNotifyMs: options.rateNotifyMs,
+    });
+    this.username = username;
     this.backoff = new Backoff(options.backoff);
     this.factory = options.factory ?? connectorFactory;
-    this.health_ = new SourceHealthTracker(
-      { id: this.id, kind: 'tiktok', label: `TikTok LIVE @${this.username}` },
-      { now: this.now, ...(options.rateNotifyMs ? { rateNotifyMs: options.rateNotifyMs } : {}) },
-    );
-    this.submitter = new OrderedSubmitter(sink, { source: this.id, origin: 'live' }, this.health_);
     this.link = new ConnectionReporter(sink, this.id, this.health_, this.backoff, this.now);
   }
 
@@ -309,22 +306,7 @@ export class TikTokSource implements Source {
     // A connect call in flight may take a while; the loop quits on its own once it returns.
     await Promise.race([this.loop, new Promise((r) => setTimeout(r, 2000).unref())]);
     this.loop = null;
-    this.health_.setState('stopped');
-    await this.submitter.idle();
-    this.health_.dispose();
-  }
-
-  health(): SourceHealth {
-    return this.health_.snapshot();
-  }
-
-  onHealth(listener: (health: SourceHealth) => void): () => void {
-    return this.health_.onChange(listener);
-  }
-
-  /** Resolves once every event received so far has been answered by the sink. */
-  flushed(): Promise<void> {
-    return this.submitter.idle();
+    await this.settleStopped();
   }
 
   private live(generation: number): boolean {
