@@ -220,6 +220,26 @@ export interface SoundFile {
   path: string;
 }
 
+/** A long operation on the ledger, as `operations.status` reports it. */
+export interface OperationStatus {
+  id: string;
+  kind: 'rebuild' | 'import';
+  state: 'running' | 'done' | 'failed';
+  /** What it is doing now, in words for people ("Rebuilding sessions and totals"). */
+  phase: string;
+  /** How far, 0..1 (by records for a rebuild, by phase for an import). */
+  progress: number;
+  startedAt: number;
+  finishedAt: number | null;
+  /** Raw records replayed (rebuild) or rows imported (import), once known. */
+  records: number;
+  /** Events that arrived while it ran: held, then stored when it finished. */
+  deferredEvents: number;
+  /** The backup taken before an import replaced the ledger. */
+  backupFile: string | null;
+  error: DomainError | null;
+}
+
 type Cmd<P, R> = { params: P; result: R };
 type Empty = Record<string, never>;
 
@@ -283,6 +303,12 @@ export interface ApiCommands {
   /** Stores an MP3, Ogg or WAV file (≤ 2 MiB, base64) under a generated name. */
   'sounds.upload': Cmd<{ fileName: string; dataBase64: string }, SoundFile>;
   'sounds.delete': Cmd<{ name: string }, { deleted: true }>;
+  /** The running long operation, else the last one (null when none ran since start). */
+  'operations.status': Cmd<Empty, OperationStatus | null>;
+  /** Starts regenerating the derived tables from the raw log; poll `operations.status`. */
+  'operations.rebuild': Cmd<Empty, OperationStatus>;
+  /** Starts replacing the ledger with a JSON export (a file on this computer; backed up first). */
+  'operations.import': Cmd<{ file: string }, OperationStatus>;
 }
 
 export type CommandName = keyof ApiCommands;
@@ -330,6 +356,9 @@ export const HTTP_ROUTES: {
   'sounds.list': { method: 'GET', path: '/api/sounds' },
   'sounds.upload': { method: 'POST', path: '/api/sounds' },
   'sounds.delete': { method: 'DELETE', path: '/api/sounds/:name' },
+  'operations.status': { method: 'GET', path: '/api/operations' },
+  'operations.rebuild': { method: 'POST', path: '/api/operations/rebuild' },
+  'operations.import': { method: 'POST', path: '/api/operations/import' },
 };
 
 /** The error body every failing API call answers with. */

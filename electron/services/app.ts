@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import pkg from '../../package.json';
-import type { CommandName, ParamsOf, ResultOf } from '../../shared/api';
+import type { CommandName, OperationStatus, ParamsOf, ResultOf } from '../../shared/api';
 import type { LiveMessage } from '../../shared/liveState';
 import { AutoBackup } from './backup/auto';
 import { lockDataDir } from './config/instanceLock';
@@ -42,6 +42,9 @@ export interface GemlightServerOptions extends GemlightOptions {
   /** OBS watchdog interval and heartbeat staleness in ms (tests shorten them). */
   obsWatchdogMs?: number;
   obsStaleAfterMs?: number;
+  /** Raw records per step of an API rebuild, and a hook awaited between steps (tests). */
+  operationPageSize?: number;
+  operationStep?: (status: OperationStatus) => Promise<void>;
 }
 
 async function loadSources(core: GemlightCore, log: (line: string) => void): Promise<void> {
@@ -92,6 +95,10 @@ export async function startGemlight(options: GemlightServerOptions): Promise<Run
       ...(options.obsStaleAfterMs !== undefined
         ? { obsStaleAfterMs: options.obsStaleAfterMs }
         : {}),
+      ...(options.operationPageSize !== undefined
+        ? { operationPageSize: options.operationPageSize }
+        : {}),
+      ...(options.operationStep ? { operationStep: options.operationStep } : {}),
       log,
       overlayInfo: () => ({
         key: secrets.overlayKey,

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
   AppInfo,
   CommandName,
   CurrentSession,
   IngestReply,
+  OperationStatus,
   OverlayInfo,
   ParamsOf,
   ResultOf,
@@ -22,6 +25,7 @@ import type { Goal, GoalProgress } from '../../shared/goals';
 import type { LiveMessage, SourceHealth } from '../../shared/liveState';
 import type { DomainError, ErrorCode } from '../../shared/result';
 import { COMMAND_SCHEMAS, describeZodError } from './api/schemas';
+import { importLedger, ImportError, parseLedgerExport } from './backup/jsonExport';
 import { loadSettings, mergeSettings, saveSettings } from './config/settings';
 import { IngestPipeline } from './ingest/pipeline';
 import { backupNow, isBackupName, listBackups, restoreInto, RestoreError } from './ledger/backup';
@@ -57,6 +61,7 @@ import { LiveHub } from './live/hub';
 import { currentGoalProgress, payoutStatus } from './live/payout';
 import { SoundStore } from './media/soundStore';
 import { ObsFailure, ObsService } from './obs/obsService';
+import { rebuildDerivedInSteps } from './operations/rebuildInSteps';
 import { SourceError } from './sources/sourceError';
 import type { EventSink, SourceManager } from './sources/types';
 
@@ -90,7 +95,31 @@ export interface CoreOptions {
   /** OBS watchdog interval and heartbeat staleness (tests shorten them). */
   obsWatchdogMs?: number;
   obsStaleAfterMs?: number;
+  /** Raw records per step of a rebuild run from the API (default 5,000). */
+  operationPageSize?: number;
+  /** Awaited between the steps of a long operation (tests hold an operation half-way). */
+  operationStep?: (status: OperationStatus) => Promise<void>;
 }
+
+/** Commands that still answer while a long operation holds the ledger (they read no table). */
+const ALLOWED_DURING_OPERATION: ReadonlySet<CommandName> = new Set<CommandName>([
+  'health.get',
+  'live.snapshot',
+  'operations.status',
+  'app.info',
+  'settings.get',
+  'overlay.info',
+  'obs.status',
+  'sources.list',
+]);
+
+/** Most events held while a long operation runs; beyond it senders are told to resend. */
+const MAX_DEFERRED_EVENTS = 100_000;
+
+const eventIdOf = (raw: unknown): string | null =>
+  typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string'
+    ? (raw as { id: string }).id
+    : null;
 
 /** Interval of session-idle and streak-timeout housekeeping. */
 const HOUSEKEEPING_MS = 5_000;
@@ -122,6 +151,10 @@ export class GemlightCore {
   private readonly timer: NodeJS.Timeout;
   private readonly backupDir: string;
   private readonly handlers: Handlers;
+  private operation: OperationStatus | null = null;
+  /** Writes that arrived during a long operation, run in order once it settles. */
+  private deferred: (() => void)[] = [];
+  private deferredEvents = 0;
 
   constructor(private readonly options: CoreOptions) {
     this.now = options.now ?? Date.now;
@@ -172,6 +205,7 @@ export class GemlightCore {
     });
     this.handlers = this.makeHandlers();
     this.timer = setInterval(() => {
+      if (this.operationRunning()) return;
       void this.pipeline.housekeeping(() => {
         const now = this.now();
         return [...this.writer.closeIdle(now), ...this.writer.expireStreaks(now)];
@@ -195,11 +229,15 @@ export class GemlightCore {
 
   /** The sink sources deliver into: the same pipeline as /ingest. */
   readonly sink: EventSink = {
-    submit: (raw, meta) => this.pipeline.submit(raw, meta),
+    submit: (raw, meta) => this.ingest(raw, meta),
     catalog: (gifts: readonly CatalogGift[]) => {
       this.catalogValue = mergeCatalogs(bundledCatalog, gifts);
     },
     connection: (event) => {
+      if (this.operationRunning()) {
+        this.deferred.push(() => void this.pipeline.connection(event));
+        return;
+      }
       void this.pipeline.connection(event);
     },
   };
@@ -217,6 +255,13 @@ export class GemlightCore {
     if (!schema) throw new ApiFailure('not_found', `Unknown command ${String(name)}.`);
     const parsed = schema.safeParse(params ?? {});
     if (!parsed.success) throw new ApiFailure('invalid_request', describeZodError(parsed.error));
+    const op = this.operation;
+    if (op?.state === 'running' && !ALLOWED_DURING_OPERATION.has(name)) {
+      throw new ApiFailure(
+        'conflict',
+        `Gemlight is busy: ${op.phase.toLowerCase()} (${Math.floor(op.progress * 100)}%). Try again when it has finished.`,
+      );
+    }
     const handler = this.handlers[name] as (p: unknown) => ResultOf<K> | Promise<ResultOf<K>>;
     try {
       return await handler(parsed.data);
@@ -233,7 +278,157 @@ export class GemlightCore {
     raw: readonly unknown[],
     meta: { source: string; origin: EventOrigin },
   ): Promise<IngestReply[]> {
-    return this.pipeline.submit(raw, meta);
+    return this.ingest(raw, meta);
+  }
+
+  /**
+   * The pipeline, unless a long operation holds the ledger: then events are held (bounded) and
+   * stored, in order, when it settles; their acks come after that commit, as always.
+   */
+  private ingest(
+    raw: readonly unknown[],
+    meta: { source: string; origin: EventOrigin },
+  ): Promise<IngestReply[]> {
+    const op = this.operation;
+    if (op?.state !== 'running') return this.pipeline.submit(raw, meta);
+    if (this.deferredEvents + raw.length > MAX_DEFERRED_EVENTS) {
+      return Promise.resolve(
+        raw.map((r) => ({
+          type: 'error' as const,
+          id: eventIdOf(r),
+          code: 'rate_limited' as const,
+          message: `Gemlight is busy (${op.kind}) and holds no more events; nothing of this was stored. Send it again in a minute.`,
+        })),
+      );
+    }
+    this.deferredEvents += raw.length;
+    op.deferredEvents = this.deferredEvents;
+    return new Promise((resolve, reject) => {
+      this.deferred.push(() => void this.pipeline.submit(raw, meta).then(resolve, reject));
+    });
+  }
+
+  private operationRunning(): boolean {
+    return this.operation?.state === 'running';
+  }
+
+  /**
+   * Runs a long operation in the background: one at a time, every other ledger write held until
+   * it settles, progress readable through `operations.status`.
+   */
+  private startOperation(
+    kind: OperationStatus['kind'],
+    work: (op: OperationStatus, step: () => Promise<void>) => Promise<void>,
+  ): OperationStatus {
+    const running = this.operation;
+    if (running?.state === 'running') {
+      throw new ApiFailure(
+        'conflict',
+        `A ${running.kind} is already running (${Math.floor(running.progress * 100)}%). Wait for it to finish.`,
+      );
+    }
+    this.pipeline.flush();
+    const op: OperationStatus = {
+      id: randomUUID(),
+      kind,
+      state: 'running',
+      phase: 'Starting',
+      progress: 0,
+      startedAt: this.now(),
+      finishedAt: null,
+      records: 0,
+      deferredEvents: 0,
+      backupFile: null,
+      error: null,
+    };
+    this.operation = op;
+    const step = async (): Promise<void> => {
+      await new Promise((r) => setImmediate(r));
+      await this.options.operationStep?.({ ...op });
+    };
+    void (async () => {
+      try {
+        await step();
+        await work(op, step);
+        op.state = 'done';
+        op.phase = 'Done';
+        op.progress = 1;
+      } catch (error) {
+        op.state = 'failed';
+        op.error =
+          error instanceof ApiFailure
+            ? error.toJSON()
+            : {
+                code: 'internal',
+                message: `The ${kind} failed and was undone: the ledger is as it was before. Try again; if it fails again, restore a backup.`,
+              };
+        this.options.log(`${kind}: failed: ${String(error)}`);
+      } finally {
+        op.finishedAt = this.now();
+        this.reloadAfterLedgerChange();
+        const held = this.deferred.splice(0);
+        this.deferredEvents = 0;
+        for (const run of held) run();
+      }
+    })();
+    return { ...op };
+  }
+
+  /** Re-reads everything kept in memory after the ledger's tables were replaced or rebuilt. */
+  private reloadAfterLedgerChange(): void {
+    this.settingsValue = loadSettings(this.db);
+    this.schedule = loadSchedule(this.db);
+    this.goalValue = loadGoal(this.db);
+    this.writer.reloadOpenSessions();
+    this.cash.reload(this.settingsValue.currency);
+    this.rangeGifters.clear();
+    this.hub.resync();
+  }
+
+  private startRebuild(): OperationStatus {
+    return this.startOperation('rebuild', async (op, step) => {
+      op.phase = 'Rebuilding sessions, leaderboards and totals from the raw log';
+      const result = await rebuildDerivedInSteps(this.db, this.writerConfig(), this.now(), {
+        pageSize: this.options.operationPageSize ?? 5_000,
+        onProgress: (records, fraction) => {
+          op.records = records;
+          op.progress = Math.min(0.99, fraction);
+        },
+        between: step,
+      });
+      op.records = result.records;
+    });
+  }
+
+  private startImport(file: string): OperationStatus {
+    let isFile = false;
+    try {
+      isFile = existsSync(file) && statSync(file).isFile();
+    } catch {
+      isFile = false;
+    }
+    if (!isFile) throw new ApiFailure('not_found', `There is no file ${file} on this computer.`);
+    // The JSON export module has no progress callback: progress is reported by phase.
+    return this.startOperation('import', async (op, step) => {
+      op.phase = 'Reading the export';
+      op.progress = 0.05;
+      const text = await readFile(file, 'utf8');
+      op.phase = 'Checking the export';
+      op.progress = 0.25;
+      await step();
+      const data = asImportFailure(() => parseLedgerExport(text));
+      op.phase = 'Backing up the current ledger';
+      op.progress = 0.4;
+      await step();
+      op.backupFile = (await backupNow(this.db, this.backupDir, this.now(), 'pre-import')).file;
+      op.phase = 'Replacing the ledger with the export';
+      op.progress = 0.6;
+      await step();
+      op.records = asImportFailure(() => importLedger(this.db, data)).rows;
+      op.phase = 'Reloading';
+      op.progress = 0.95;
+      await step();
+    });
   }
 
   /** Every broadcast live message. */
@@ -504,6 +699,9 @@ export class GemlightCore {
       'obs.test': (p) => this.obs.test(p.url, p.password),
       'obs.addWidgets': (p) => this.obs.addWidgets(p.widgets, p.query),
       'obs.refresh': async (p) => ({ refreshed: await this.obs.refresh(p.widgets) }),
+      'operations.status': () => (this.operation ? { ...this.operation } : null),
+      'operations.rebuild': () => this.startRebuild(),
+      'operations.import': (p) => this.startImport(p.file),
       'sounds.list': () => this.sounds.list(),
       'sounds.upload': (p) => {
         const added = this.sounds.add(p.fileName, Buffer.from(p.dataBase64, 'base64'));
@@ -517,5 +715,20 @@ export class GemlightCore {
         return { deleted: true };
       },
     };
+  }
+}
+
+/** Runs an import step; a file that is not a usable export becomes a refusal that says so. */
+function asImportFailure<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof ImportError) {
+      throw new ApiFailure(
+        'invalid_request',
+        `${error.message} Choose a file written by Gemlight's JSON export (npm run serve -- --export FILE).`,
+      );
+    }
+    throw error;
   }
 }

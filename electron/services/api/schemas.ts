@@ -3,6 +3,7 @@ import type { CommandName } from '../../../shared/api';
 import { settingsPatchSchema } from '../config/settings';
 import { MEDIA_COMMAND_SCHEMAS } from '../media/mediaSchemas';
 import { OBS_COMMAND_SCHEMAS } from '../obs/obsSchemas';
+import { OPERATION_COMMAND_SCHEMAS } from '../operations/operationSchemas';
 
 /** An integer that may arrive as a JSON number or (in a query string) as digits. */
 const int = z.union([
@@ -115,6 +116,7 @@ export const COMMAND_SCHEMAS: { [K in CommandName]: z.ZodType } = {
   }),
   ...OBS_COMMAND_SCHEMAS,
   ...MEDIA_COMMAND_SCHEMAS,
+  ...OPERATION_COMMAND_SCHEMAS,
 };
 
 /** The first problem of a failed parse, as one sentence. */
