@@ -8,6 +8,7 @@ import type { GiftEvent } from '../../shared/events';
 import { normalizeEvent } from '../../shared/normalize';
 import { seededRandom } from '../../shared/random';
 import { StreakBook, streakLookupKey } from '../../shared/streaks';
+import { rawText } from '../support/server';
 
 /**
  * Shared pieces of the reliability suites: the scale switch (npm test vs `npm run soak`), a seeded
@@ -321,13 +322,6 @@ export function mapDiff(
   }
   return out.slice(0, limit);
 }
-
-const rawText = (data: WebSocket.RawData): string =>
-  Buffer.isBuffer(data)
-    ? data.toString('utf8')
-    : Array.isArray(data)
-      ? Buffer.concat(data).toString('utf8')
-      : Buffer.from(data).toString('utf8');
 
 /** Opens an authenticated /ingest socket; rejects with the HTTP status when refused. */
 export function openIngest(url: string, token: string): Promise<WebSocket> {

@@ -201,7 +201,8 @@ export async function spawnServeProcess(opts: SpawnServeOptions = {}): Promise<S
   };
 }
 
-const rawText = (data: WebSocket.RawData): string =>
+/** A WebSocket message as UTF-8 text, in whichever form `ws` delivered it. */
+export const rawText = (data: WebSocket.RawData): string =>
   Buffer.isBuffer(data)
     ? data.toString('utf8')
     : Array.isArray(data)
