@@ -121,7 +121,7 @@ export class SocketEndpoints {
     const access = accessOf(req, url, deps.secrets);
     if (url.pathname === '/ingest') {
       if (access !== 'token') return refuse(socket, 401, 'Ingest needs the Gemlight token.');
-      this.ingest.handleUpgrade(req, socket, head, (ws) => this.onIngest(ws));
+      this.ingest.handleUpgrade(req, socket, head, (ws) => this.onIngest(ws, socket));
       return;
     }
     if (url.pathname === '/events') {
@@ -134,7 +134,7 @@ export class SocketEndpoints {
     refuse(socket, 404, 'There is no WebSocket endpoint here.');
   }
 
-  private onIngest(ws: WebSocket): void {
+  private onIngest(ws: WebSocket, socket: Duplex): void {
     const core = this.deps.core;
     const bucket = new TokenBucket(this.deps.rateLimit, core.now);
     // Replies go out in frame order, even when a later frame is refused without a commit.
@@ -146,7 +146,14 @@ export class SocketEndpoints {
         .then(() => replies)
         .then((list) => {
           if (ws.readyState !== ws.OPEN) return;
-          for (const r of list) ws.send(JSON.stringify(r));
+          // One reply per frame, as documented; corked, the frames leave in one write instead
+          // of one system call each (`ws` writes to the socket it was upgraded on).
+          socket.cork();
+          try {
+            for (const r of list) ws.send(JSON.stringify(r));
+          } finally {
+            socket.uncork();
+          }
         })
         .catch((error: unknown) => this.deps.log(`ingest: reply failed: ${String(error)}`));
     });
