@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeObs, type FakeObs } from '../overlay/fakeObs';
 import { wavFile } from '../overlay/wavFile';
 import { launchChromium } from '../support/browser';
-import { apiCall, startTestServer, type TestServer } from '../support/server';
+import { apiCall, IngestClient, startTestServer, type TestServer } from '../support/server';
 import { buildWebRoot } from './webBuild';
 
 /** expect.poll with room for a busy machine (its default gives up after one second). */
@@ -13,7 +13,8 @@ const eventually = <T>(actual: () => T | Promise<T>, timeout = 20_000) =>
 
 /*
  * Settings that reach outside the dashboard, clicked in real Chromium against a real Gemlight:
- * OBS one-click (against the protocol-level fake OBS) and alert sounds uploaded to the app.
+ * OBS one-click (against the protocol-level fake OBS), alert sounds uploaded to the app, and a
+ * long operation (rebuild) with its progress bar.
  */
 
 let server: TestServer;
@@ -21,11 +22,21 @@ let webRoot: string;
 let browser: Browser;
 let page: Page;
 let obs: FakeObs;
+/** Holds a rebuild half-way (through the server's operationStep hook) until released. */
+let releaseRebuild: () => void = () => undefined;
+const rebuildHeld = new Promise<void>((r) => (releaseRebuild = r));
 
 beforeAll(async () => {
   webRoot = await buildWebRoot();
   obs = await startFakeObs('s3cret');
-  server = await startTestServer({ webRoot, obsWatchdogMs: 200 });
+  server = await startTestServer({
+    webRoot,
+    obsWatchdogMs: 200,
+    operationPageSize: 20,
+    operationStep: async (st) => {
+      if (st.kind === 'rebuild' && st.records > 0) await rebuildHeld;
+    },
+  });
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   page = await context.newPage();
@@ -141,5 +152,47 @@ describe('settings that act outside the dashboard', () => {
     } finally {
       await overlay.close();
     }
+  });
+
+  it('Data: a rebuild shows its progress bar while it runs and the outcome when done', async () => {
+    const client = await IngestClient.connect(server.wsUrl, server.token);
+    await client.send({ type: 'session', action: 'start' });
+    const gifts = Array.from({ length: 100 }, (_, i) => ({
+      type: 'gift',
+      id: `rebuild-ui-${i}`,
+      user: { id: `71000000000000${i % 9}`, handle: `fan${i % 9}`, name: `Fan ${i % 9}` },
+      gift: { id: 5655, coins: 1 },
+      count: 1,
+    }));
+    const replies = await client.send(gifts);
+    expect(replies.every((r) => r.type === 'ack')).toBe(true);
+    client.close();
+
+    await page.evaluate(`window.location.hash = '#/settings/app'`);
+    await page.getByRole('button', { name: 'Rebuild from raw log' }).click();
+    const bar = page.getByTestId('operation-progress');
+    const shown = page.getByTestId('operation');
+    await eventually(() => shown.getAttribute('data-state')).toBe('running');
+    await eventually(async () => Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(
+      0,
+    );
+    const held = Number(await bar.getAttribute('aria-valuenow'));
+    expect(held).toBeLessThan(100);
+    expect(await page.getByTestId('operation-phase').textContent()).toMatch(
+      /^Rebuilding sessions, leaderboards and totals from the raw log… \d+%$/,
+    );
+    releaseRebuild();
+    await eventually(() => shown.getAttribute('data-state')).toBe('done');
+    expect(await bar.getAttribute('aria-valuenow')).toBe('100');
+    expect(await page.getByTestId('operation-phase').textContent()).toMatch(
+      /^Rebuilt from [\d,]+ raw records\.$/,
+    );
+    const current = await apiCall<{ coins: number }>(
+      server.baseUrl,
+      server.token,
+      'GET',
+      '/api/sessions/current',
+    );
+    expect(current.body.coins).toBe(100);
   });
 });

@@ -10,6 +10,7 @@ import { useAction, useCommand, useDashboard } from '../hooks';
 import { dateInputValue, dayStartOf, minorToInput, parseMoneyInput, ratesFromDto } from '../money';
 import { hrefOf, SETTINGS_SECTIONS, type SettingsSection } from '../router';
 import { HistoryExport } from './HistoryExport';
+import { OperationsPanel } from './OperationsPanel';
 import { OverlayBuilder } from './OverlayBuilder';
 
 const SECTION_LABEL: Record<SettingsSection, string> = {
@@ -781,6 +782,7 @@ function AppSettings() {
           ) : null}
         </div>
         <HistoryExport />
+        <OperationsPanel />
       </Card>
       <Card title="Backups">
         {backups.error ? <ErrorNote message={backups.error} onRetry={backups.reload} /> : null}
