@@ -365,7 +365,14 @@ export class GemlightCore {
         this.options.log(`${kind}: failed: ${String(error)}`);
       } finally {
         op.finishedAt = this.now();
-        this.reloadAfterLedgerChange();
+        // The app may have been closed while it ran (the transaction was rolled back then).
+        if (this.db.open) {
+          try {
+            this.reloadAfterLedgerChange();
+          } catch (error) {
+            this.options.log(`${kind}: reloading failed: ${String(error)}`);
+          }
+        }
         const held = this.deferred.splice(0);
         this.deferredEvents = 0;
         for (const run of held) run();
@@ -469,6 +476,8 @@ export class GemlightCore {
       }
     }
     this.pipeline.close();
+    // A long operation still running is undone: its transaction never commits.
+    if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
     if (this.db.open) {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();
@@ -566,7 +575,8 @@ export class GemlightCore {
           this.hub.resync();
         }
         if (this.sources) await this.sources.configure(next);
-        if (p.obs) await this.obs.configure(next.obs);
+        // In the background: an OBS that does not answer must not hold the settings form.
+        if (p.obs) void this.startObs();
         return next;
       },
       'rates.list': () => this.schedule.map(ratesToDto),

@@ -112,6 +112,6 @@ describe('OBS integration through the API', () => {
 
     // Turning it off disconnects and stops the watchdog.
     await call('PUT', '/api/settings', { obs: { enabled: false } });
-    expect((await status()).state).toBe('off');
+    await eventually(async () => (await status()).state).toBe('off');
   });
 });

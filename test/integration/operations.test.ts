@@ -187,4 +187,25 @@ describe('long operations', () => {
     const backups = (await call<{ file: string }[]>(server, 'GET', '/api/backups')).body;
     expect(backups.map((b) => b.file)).toContain(done?.backupFile);
   });
+
+  it('stopping the app mid-rebuild undoes it cleanly; the next start has the ledger as before', async () => {
+    const hold = gate();
+    const server = await startTestServer({
+      operationPageSize: 20,
+      operationStep: async (st) => {
+        if (st.records > 0) await hold.opened;
+      },
+    });
+    await seed(server, 60);
+    await call(server, 'POST', '/api/operations/rebuild');
+    await eventually(async () => (await status(server))?.records).toBe(20);
+    await server.stop({ keep: true });
+    // The held rebuild wakes up on a closed ledger: it must fail quietly, not crash the process.
+    hold.open();
+    await new Promise((r) => setTimeout(r, 50));
+    const next = await startTestServer({ dataDir: server.dataDir });
+    servers.push(next);
+    const current = (await call<CurrentSession>(next, 'GET', '/api/sessions/current')).body;
+    expect([current.coins, current.giftCount]).toEqual([60, 60]);
+  });
 });

@@ -68,13 +68,10 @@ export class ObsService {
     this.config = { ...obs };
     if (same && (this.state === 'connected' || this.state === 'connecting')) return;
     const generation = ++this.generation;
+    this.state = obs.enabled ? 'connecting' : 'off';
+    this.lastError = null;
     await this.teardown();
-    if (!obs.enabled) {
-      this.state = 'off';
-      this.lastError = null;
-      return;
-    }
-    await this.connect(generation);
+    if (obs.enabled) await this.connect(generation);
   }
 
   /** The integration's state for the dashboard. */
