@@ -1,9 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { ledgerBytes, SEED_REPORT, seedLedger, type SeedResult } from '../../scripts/seed';
 import { spawnServeProcess, type ServeProcess } from '../support/server';
+import { buildServe } from './builtServe';
 import type { Figure } from './report';
 import { spread, type Spread } from './stats';
 
@@ -36,6 +39,9 @@ export interface HistoryResult {
   rssMaxMiB: number;
   rssPeakMiB: number;
   rssIdleMiB: number;
+  /** The same server bundled to plain JavaScript (no tsx loader). */
+  builtRssMaxMiB: number;
+  builtRssPeakMiB: number;
 }
 
 const DAY = 86_400_000;
@@ -136,6 +142,88 @@ function callKinds(f: LedgerFacts): Record<string, (i: number) => string> {
   };
 }
 
+interface Measured {
+  calls: Record<string, Spread>;
+  rssMax: number;
+  hwm: number;
+  idle: number;
+}
+
+/** Times every call kind against a running server while sampling its resident memory. */
+async function measureCalls(
+  serve: { child: ChildProcess; baseUrl: string; token: string; stop(): Promise<unknown> },
+  facts: LedgerFacts,
+  plan: HistoryPlan,
+): Promise<Measured> {
+  const pid = serve.child.pid ?? 0;
+  let rssMax = 0;
+  const sampler = setInterval(() => {
+    rssMax = Math.max(rssMax, rssOf(pid).rss);
+  }, 50);
+  try {
+    const kinds = callKinds(facts);
+    const samples: Record<string, number[]> = {};
+    for (const name of Object.keys(kinds)) samples[name] = [];
+    const headers = { Authorization: `Bearer ${serve.token}` };
+    // Interleave the kinds so no call is measured only while the page cache is cold or hot.
+    for (let i = 0; i < plan.repeats; i++) {
+      for (const [name, path] of Object.entries(kinds)) {
+        const url = `${serve.baseUrl}${path(i)}`;
+        const began = performance.now();
+        const res = await fetch(url, { headers });
+        await res.arrayBuffer();
+        const ms = performance.now() - began;
+        if (!res.ok) throw new Error(`${name}: HTTP ${res.status} for ${url}`);
+        // The first round warms SQLite's page cache and V8; it is not counted.
+        if (i > 0 || plan.repeats === 1) samples[name]?.push(ms);
+      }
+    }
+    clearInterval(sampler);
+    await new Promise((r) => setTimeout(r, 500));
+    const idle = rssOf(pid);
+    const calls: Record<string, Spread> = {};
+    for (const [name, list] of Object.entries(samples)) calls[name] = spread(list);
+    return { calls, rssMax: Math.max(rssMax, idle.rss), hwm: idle.hwm, idle: idle.rss };
+  } finally {
+    clearInterval(sampler);
+    await serve.stop();
+  }
+}
+
+/** Starts the bundled server (see builtServe.ts) on the ledger and reads its start-up lines. */
+async function spawnBuiltServe(
+  dataDir: string,
+): Promise<{ child: ChildProcess; baseUrl: string; token: string; stop(): Promise<unknown> }> {
+  const entry = await buildServe();
+  const child = spawn(process.execPath, [entry, '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, GEMLIGHT_SKIP_WEB_BUILD: '1' },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const dashboard = await new Promise<string>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error('the built server did not start')), 120_000);
+    if (!child.stdout) return rej(new Error('no stdout'));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const m = /^dashboard (\S+)/.exec(line);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        res(m[1]);
+      }
+    });
+    void exited.then(() => rej(new Error('the built server exited before starting')));
+  });
+  const url = new URL(dashboard);
+  return {
+    child,
+    baseUrl: url.origin,
+    token: url.searchParams.get('token') ?? '',
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
 /** Runs benchmarks 3 and 5. */
 export async function runHistory(
   plan: HistoryPlan,
@@ -172,50 +260,26 @@ export async function runHistory(
     log(
       `  start-up: empty ${startMs.empty.map(Math.round).join(', ')} ms; seeded ${startMs.seeded.map(Math.round).join(', ')} ms`,
     );
-    const { serve } = await timedStart(dir);
-    const pid = serve.child.pid ?? 0;
-    let rssMax = 0;
-    const sampler = setInterval(() => {
-      rssMax = Math.max(rssMax, rssOf(pid).rss);
-    }, 50);
-    try {
-      const kinds = callKinds(facts);
-      const samples: Record<string, number[]> = {};
-      for (const name of Object.keys(kinds)) samples[name] = [];
-      const headers = { Authorization: `Bearer ${serve.token}` };
-      // Interleave the kinds so no call is measured only while the page cache is cold or hot.
-      for (let i = 0; i < plan.repeats; i++) {
-        for (const [name, path] of Object.entries(kinds)) {
-          const url = `${serve.baseUrl}${path(i)}`;
-          const began = performance.now();
-          const res = await fetch(url, { headers });
-          await res.arrayBuffer();
-          const ms = performance.now() - began;
-          if (!res.ok) throw new Error(`${name}: HTTP ${res.status} for ${url}`);
-          // The first round warms SQLite's page cache and V8; it is not counted.
-          if (i > 0 || plan.repeats === 1) samples[name]?.push(ms);
-        }
-      }
-      clearInterval(sampler);
-      await new Promise((r) => setTimeout(r, 500));
-      const idle = rssOf(pid);
-      const calls: Record<string, Spread> = {};
-      for (const [name, list] of Object.entries(samples)) calls[name] = spread(list);
-      return {
-        gifts: facts.gifts,
-        sessions: facts.sessionIds.length,
-        seedMs,
-        bytes,
-        startMs,
-        calls,
-        rssMaxMiB: Math.max(rssMax, idle.rss),
-        rssPeakMiB: idle.hwm,
-        rssIdleMiB: idle.rss,
-      };
-    } finally {
-      clearInterval(sampler);
-      await serve.stop();
-    }
+    const served = await measureCalls(await timedStart(dir).then((s) => s.serve), facts, plan);
+    // The same calls against the server bundled to plain JavaScript (no tsx loader), as the
+    // packaged app runs it: the memory figure without the development loader.
+    const built = await measureCalls(await spawnBuiltServe(dir), facts, plan);
+    log(
+      `  RSS: npm run serve (tsx) ${served.rssMax.toFixed(0)} MiB; built bundle ${built.rssMax.toFixed(0)} MiB`,
+    );
+    return {
+      gifts: facts.gifts,
+      sessions: facts.sessionIds.length,
+      seedMs,
+      bytes,
+      startMs,
+      calls: served.calls,
+      rssMaxMiB: served.rssMax,
+      rssPeakMiB: served.hwm,
+      rssIdleMiB: served.idle,
+      builtRssMaxMiB: built.rssMax,
+      builtRssPeakMiB: built.hwm,
+    };
   } finally {
     for (const t of temps) rmSync(t, { recursive: true, force: true });
   }
@@ -276,6 +340,17 @@ export function historyFigures(r: HistoryResult): Figure[] {
     baseline: { label: 'peak (VmHWM, incl. start-up)', value: r.rssPeakMiB, unit: 'MiB' },
     target: '≤ 150 MB',
     met: r.rssMaxMiB <= 150 / 1.048576,
+  });
+  out.push({
+    bench: 5,
+    figure:
+      'same, server bundled to plain JavaScript (node, no tsx loader: as the packaged app runs)',
+    value: r.builtRssMaxMiB,
+    unit: 'MiB',
+    baseline: { label: 'npm run serve (tsx)', value: r.rssMaxMiB, unit: 'MiB' },
+    ratio: r.builtRssMaxMiB / r.rssMaxMiB,
+    target: '≤ 150 MB (context)',
+    met: null,
   });
   return out;
 }
