@@ -34,6 +34,8 @@ const countedGift = z.object({
   ended: z.boolean(),
   origin,
   sessionId: z.nullable(text),
+  // Sent before COMMIT: the alert scheduler treats it like its committed twin (same key, same count).
+  pending: z.optional(z.literal(true)),
 });
 
 const gifterTotal = z.object({

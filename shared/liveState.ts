@@ -29,6 +29,11 @@ export interface CountedGift {
   origin: EventOrigin;
   /** The session it was counted in; null for test alerts, which are never stored. */
   sessionId: string | null;
+  /**
+   * Computed inside the open transaction, before COMMIT: an early alert only. The reducer never
+   * lets it touch totals; the committed twin that follows does (or, if the commit fails, nothing).
+   */
+  pending?: true;
 }
 
 /** A live alert: one per streak. */
@@ -214,6 +219,8 @@ export function reduceLive(state: LiveState, msg: LiveMessage): LiveState {
     case 'gift': {
       const g = msg.gift;
       const alerts = upsertAlert(state.alerts, g);
+      // Not yet durable: the alert may show early, money only counts once committed.
+      if (g.pending) return { ...state, alerts };
       const inSession =
         countsInSession(g.origin, state.session) && g.sessionId === state.session?.id;
       if (!inSession || !state.session) return { ...state, alerts };

@@ -186,6 +186,8 @@ export class GemlightCore {
         this.rangeGifters.committed(batch.effects);
         this.hub.committed(batch);
       },
+      // Early alerts before COMMIT's fsync (display only; see LiveHub.applied).
+      onApplied: (batch) => this.hub.applied(batch),
       onRolledBack: () => {
         this.writer.reloadOpenSessions();
         this.cash.reload();

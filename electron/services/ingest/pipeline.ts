@@ -47,6 +47,11 @@ export interface PipelineOptions {
   now: () => number;
   /** Called after each COMMIT, before the acks go out. */
   onCommitted: (batch: CommittedBatch) => void;
+  /**
+   * Called inside the transaction once the batch is applied, before COMMIT (and its fsync): for
+   * early alerts only. The batch may still roll back; nothing here may count money or ack.
+   */
+  onApplied?: (batch: CommittedBatch) => void;
   /** Called after a failed transaction so in-memory caches re-read the database. */
   onRolledBack: () => void;
   /** How long the first event of a batch waits for company (default 2 ms). */
@@ -242,6 +247,11 @@ export class IngestPipeline {
         // retry with a savepoint per record writes each record's rows inside its savepoint.
         if (isolated) applyAll();
         else this.options.writer.batch(applyAll);
+        // Every row is written; only COMMIT (the fsync, most of the ack latency) is left. The
+        // alert goes out now so the overlay can paint while the disk syncs. Trade-off, by design:
+        // if COMMIT then fails, nothing more is published and the senders get errors, so an alert
+        // may have shown for a gift that was never counted (money and acks only follow COMMIT).
+        this.publishApplied(batch);
       })();
     };
     try {
@@ -290,6 +300,17 @@ export class IngestPipeline {
         if (slot !== undefined) job.replies[slot] = p.reply ?? null;
       });
       job.resolve(job.replies.filter((r): r is IngestReply => r !== null));
+    }
+  }
+
+  /** Hands the applied, uncommitted batch to `onApplied`; a failure there never aborts the batch. */
+  private publishApplied(batch: CommittedBatch): void {
+    const onApplied = this.options.onApplied;
+    if (!onApplied || (batch.effects.length === 0 && batch.testEvents.length === 0)) return;
+    try {
+      onApplied(batch);
+    } catch (error) {
+      this.options.log?.(`live: broadcasting early alerts failed: ${String(error)}`);
     }
   }
 

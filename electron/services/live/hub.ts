@@ -6,6 +6,7 @@ import {
   MINUTE_HISTORY,
   emptyLiveState,
   reduceLive,
+  type CountedGift,
   type LiveMessage,
   type LiveSession,
   type LiveState,
@@ -43,6 +44,29 @@ export interface LiveHubContext {
 }
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** A batch's test alerts as counted gifts: shown, never stored, never in a session. */
+function testGifts(batch: CommittedBatch): CountedGift[] {
+  const gifts: CountedGift[] = [];
+  for (const test of batch.testEvents) {
+    if (test.type !== 'gift') continue;
+    gifts.push({
+      key: `t${test.id}`,
+      id: test.id,
+      time: test.time,
+      user: test.user,
+      gift: test.gift,
+      count: test.count,
+      deltaCount: test.count,
+      deltaCoins: test.count * test.gift.coins,
+      started: true,
+      ended: true,
+      origin: 'test',
+      sessionId: null,
+    });
+  }
+  return gifts;
+}
 
 /**
  * The server's live state: the snapshot every /events client gets on connect, kept current by
@@ -97,6 +121,22 @@ export class LiveHub {
     if (!sameJson(goal, this.state.goal)) this.publish({ type: 'goal', goal });
   }
 
+  /**
+   * Sends a batch's gifts as early, pending alerts while its transaction is still open (before
+   * COMMIT's fsync), in the order `committed` will send them. One pass over effects already in
+   * memory, no SQL. They go to listeners only and never into this hub's state: the snapshot stays
+   * strictly committed, and a batch that then fails to commit leaves no trace in it (the alert may
+   * have shown on screen; its money is never counted, since only the committed twin carries it).
+   */
+  applied(batch: CommittedBatch): void {
+    const send = (gift: CountedGift): void => {
+      const message: LiveMessage = { type: 'gift', gift: { ...gift, pending: true } };
+      for (const l of this.listeners) l(message);
+    };
+    for (const gift of testGifts(batch)) send(gift);
+    for (const e of batch.effects) if (e.type === 'gift') send(e.gift);
+  }
+
   /** Turns a committed batch into live messages. */
   committed(batch: CommittedBatch): void {
     const now = this.ctx.now();
@@ -109,26 +149,7 @@ export class LiveHub {
     this.ctx.cash.refresh(touched);
     const shownId = this.shownSessionId();
     const switched = shownId !== (this.state.session ? Number(this.state.session.id) : null);
-    for (const test of batch.testEvents) {
-      if (test.type !== 'gift') continue;
-      this.publish({
-        type: 'gift',
-        gift: {
-          key: `t${test.id}`,
-          id: test.id,
-          time: test.time,
-          user: test.user,
-          gift: test.gift,
-          count: test.count,
-          deltaCount: test.count,
-          deltaCoins: test.count * test.gift.coins,
-          started: true,
-          ended: true,
-          origin: 'test',
-          sessionId: null,
-        },
-      });
-    }
+    for (const gift of testGifts(batch)) this.publish({ type: 'gift', gift });
     for (const e of batch.effects) {
       switch (e.type) {
         case 'gift':
