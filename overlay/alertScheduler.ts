@@ -1,5 +1,6 @@
 import type { EventOrigin, GiftInfo, Viewer } from '../shared/events';
 import type { CountedGift } from '../shared/liveState';
+import { DEFAULT_STREAK_TIMEOUT_MS } from '../shared/streaks';
 import { TIERS, tierOf, type OverlayConfig, type Tier } from './config';
 
 /**
@@ -87,8 +88,16 @@ const MIN_SQUEEZE_MS = 400;
 const COMBO_HOLD_MS = 2_500;
 /** Plan for this share of the lag bound, leaving room for timer and network slack. */
 const LAG_BUDGET = 0.7;
-const FINISHED_MEMORY = 5_000;
-const BELOW_MIN_MEMORY = 2_000;
+/**
+ * How long a streak key is remembered after its last message once its card has gone (or while it
+ * is still under the minimum). The server closes a streak quiet for `DEFAULT_STREAK_TIMEOUT_MS`
+ * (15 s), and the pending/committed twins of one gift arrive within a second or two; four times the
+ * streak timeout also covers a source that reconnects and re-sends the end of a streak.
+ */
+export const KEY_MEMORY_MS = 4 * DEFAULT_STREAK_TIMEOUT_MS;
+/** Hard caps on remembered keys, for storms faster than the time bound alone can keep small. */
+export const FINISHED_MEMORY = 5_000;
+export const BELOW_MIN_MEMORY = 2_000;
 
 const tierRank = (t: Tier): number => TIERS.indexOf(t);
 
@@ -98,10 +107,14 @@ export class AlertScheduler {
   private readonly queue: Entry[] = [];
   private readonly shown: Entry[] = [];
   private readonly byKey = new Map<string, Entry>();
-  /** Keys whose card already came and went: later repeats must not raise a second alert. */
-  private readonly finished = new Set<string>();
-  /** Streaks still under the minimum: they alert once their combo reaches it. */
-  private readonly belowMin = new Map<string, CountedGift>();
+  /**
+   * Keys whose card already came and went, with the time of their last message: later repeats
+   * must not raise a second alert. Insertion order is last-touch order, so forgetting is from the
+   * front.
+   */
+  private readonly finished = new Map<string, number>();
+  /** Streaks still under the minimum (last message time): they alert once their combo reaches it. */
+  private readonly belowMin = new Map<string, { gift: CountedGift; at: number }>();
   private changes: CardChange[] = [];
   private nextId = 1;
   /** 0 calm, 1 storm (merging), 2 heavy storm (merging and short cards). */
@@ -118,16 +131,21 @@ export class AlertScheduler {
 
   /** A counted gift message: a new streak, or an update of one already known. */
   gift(g: CountedGift, now: number): void {
+    this.forget(now);
     const known = this.byKey.get(g.key);
     if (known) {
       this.updateMember(known, g.key, g.count, now);
       return;
     }
-    if (this.finished.has(g.key)) return;
-    const pending = this.belowMin.get(g.key);
+    if (this.finished.has(g.key)) {
+      // Still arriving: keep guarding this key for a full window after this message.
+      this.rememberFinished(g.key, now);
+      return;
+    }
+    const pending = this.belowMin.get(g.key)?.gift;
     const count = Math.max(g.count, pending?.count ?? 0);
     if (count * g.gift.coins < this.opts.minCoins) {
-      this.rememberBelowMin({ ...g, count });
+      this.rememberBelowMin({ ...g, count }, now);
       return;
     }
     this.belowMin.delete(g.key);
@@ -141,13 +159,36 @@ export class AlertScheduler {
       this.updateMember(entry, key, count, now);
       return;
     }
-    const pending = this.belowMin.get(key);
+    if (this.finished.has(key)) {
+      this.rememberFinished(key, now);
+      return;
+    }
+    const pending = this.belowMin.get(key)?.gift;
     if (pending && count > pending.count) this.gift({ ...pending, count }, now);
+  }
+
+  /**
+   * Drops keys quiet for longer than `KEY_MEMORY_MS` (finished and below-minimum alike). Called on
+   * every gift; callers also call it now and then while idle, so a storm's keys do not outlive it.
+   */
+  forget(now: number): void {
+    for (const memory of [this.finished, this.belowMin] as const) {
+      for (const [key, value] of memory) {
+        const at = typeof value === 'number' ? value : value.at;
+        if (now - at < KEY_MEMORY_MS) break;
+        memory.delete(key);
+      }
+    }
+  }
+
+  /** Keys remembered after their card, and streaks waiting under the minimum (for tests). */
+  get remembered(): { finished: number; belowMin: number } {
+    return { finished: this.finished.size, belowMin: this.belowMin.size };
   }
 
   /** Advances time: ends cards, starts queued ones, and merges when the queue runs late. */
   tick(now: number): void {
-    for (const e of [...this.shown]) if (e.expiresAt <= now) this.hide(e);
+    for (const e of [...this.shown]) if (e.expiresAt <= now) this.hide(e, now);
     this.fill(now);
     // Cards are cut short only when waiting for them to end would make the queue late.
     this.cutting =
@@ -157,7 +198,7 @@ export class AlertScheduler {
         .filter((e) => e.shownAt + this.minShow(e.card.tier) <= now)
         .sort((a, b) => a.expiresAt - b.expiresAt)[0];
       if (!cuttable) break;
-      this.hide(cuttable);
+      this.hide(cuttable, now);
       this.fill(now);
     }
     if (this.queue.length === 0) {
@@ -203,12 +244,21 @@ export class AlertScheduler {
     return this.shown.length;
   }
 
-  private rememberBelowMin(g: CountedGift): void {
+  private rememberBelowMin(g: CountedGift, now: number): void {
     this.belowMin.delete(g.key);
-    this.belowMin.set(g.key, g);
+    this.belowMin.set(g.key, { gift: g, at: now });
     if (this.belowMin.size > BELOW_MIN_MEMORY) {
       const oldest = this.belowMin.keys().next();
       if (!oldest.done) this.belowMin.delete(oldest.value);
+    }
+  }
+
+  private rememberFinished(key: string, now: number): void {
+    this.finished.delete(key);
+    this.finished.set(key, now);
+    if (this.finished.size > FINISHED_MEMORY) {
+      const oldest = this.finished.keys().next();
+      if (!oldest.done) this.finished.delete(oldest.value);
     }
   }
 
@@ -346,17 +396,12 @@ export class AlertScheduler {
     }
   }
 
-  private hide(entry: Entry): void {
+  private hide(entry: Entry, now: number): void {
     const i = this.shown.indexOf(entry);
     if (i >= 0) this.shown.splice(i, 1);
     for (const key of entry.members.keys()) {
       this.byKey.delete(key);
-      this.finished.add(key);
-    }
-    while (this.finished.size > FINISHED_MEMORY) {
-      const oldest = this.finished.values().next();
-      if (oldest.done) break;
-      this.finished.delete(oldest.value);
+      this.rememberFinished(key, now);
     }
     this.changes.push({ type: 'hide', card: { ...entry.card } });
   }

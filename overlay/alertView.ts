@@ -75,6 +75,11 @@ export class AlertView {
     this.flush();
   }
 
+  /** Lets the scheduler drop streak keys gone quiet; no timer of its own, the caller's beat. */
+  forgetOld(): void {
+    this.scheduler.forget(performance.now());
+  }
+
   /** Cards on screen right now (for tests and the preview). */
   get nodeCount(): number {
     return this.nodes.size;

@@ -21,6 +21,8 @@ export interface ConnectOptions {
   maxDelayMs?: number;
   /** How often the page says it is alive (default 15 s). */
   heartbeatMs?: number;
+  /** Called on every heartbeat: a wake-up the page already pays for, for slow housekeeping. */
+  onHeartbeat?: () => void;
   random?: () => number;
 }
 
@@ -64,6 +66,7 @@ export function connectEvents(opts: ConnectOptions): () => void {
       opts.onState('open');
       heartbeat = setInterval(() => {
         if (ws.readyState === WebSocket.OPEN) ws.send(HEARTBEAT_FRAME);
+        opts.onHeartbeat?.();
       }, beatEvery);
     };
     ws.onclose = () => {

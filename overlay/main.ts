@@ -155,6 +155,10 @@ function start(): void {
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
   connectEvents({
     url: `${scheme}://${window.location.host}/events?${params.toString()}`,
+    // The heartbeat's wake-up also ages out the alert scheduler's remembered streak keys, so a
+    // storm's keys are gone within a heartbeat of their window (KEY_MEMORY_MS), with no timer of
+    // their own.
+    onHeartbeat: () => alerts?.forgetOld(),
     onState: (s) => {
       debug.connection = s;
       if (dot) dot.dataset.state = s;

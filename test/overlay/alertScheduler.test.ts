@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AlertScheduler, type CardChange } from '../../overlay/alertScheduler';
+import {
+  AlertScheduler,
+  FINISHED_MEMORY,
+  KEY_MEMORY_MS,
+  type CardChange,
+} from '../../overlay/alertScheduler';
 import { DEFAULT_DURATIONS } from '../../overlay/config';
 import type { CountedGift } from '../../shared/liveState';
 import { GIFTS, counted, viewer } from './scene';
@@ -251,5 +256,76 @@ describe('alert scheduler', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('remembers a finished streak only for its window: late repeats inside it never re-alert', () => {
+    const s = new AlertScheduler(options);
+    const fan = viewer('u1', 'Ana');
+    const first = run(s, [{ at: 0, gift: counted('k', fan, GIFTS.heart, 1, { ended: false }) }]);
+    const hiddenAt = DEFAULT_DURATIONS.toast;
+    expect(first.map((c) => c.type)).toEqual(['show', 'hide']);
+    expect(s.remembered.finished).toBe(1);
+    // Late updates keep the key guarded for a full window after each of them.
+    let at = hiddenAt + KEY_MEMORY_MS - 1;
+    s.gift(counted('k', fan, GIFTS.heart, 2, { ended: false }), at);
+    at += KEY_MEMORY_MS - 1;
+    s.combo('k', 3, at);
+    s.gift(counted('k', fan, GIFTS.heart, 3, { ended: true }), at + 10);
+    expect(s.drain()).toEqual([]);
+    // Quiet for the whole window: the idle call drops it, nothing on screen changes.
+    s.forget(at + 10 + KEY_MEMORY_MS);
+    expect(s.remembered.finished).toBe(0);
+    expect(s.drain()).toEqual([]);
+    expect(s.nextWakeAt()).toBeNull();
+  });
+
+  it('forgets streaks held under the minimum once they go quiet', () => {
+    const s = new AlertScheduler({ ...options, minCoins: 50 });
+    const fan = viewer('u1', 'Ana');
+    s.gift(counted('low', fan, GIFTS.heart, 1, { ended: false }), 0);
+    expect(s.remembered.belowMin).toBe(1);
+    s.forget(KEY_MEMORY_MS - 1);
+    expect(s.remembered.belowMin).toBe(1);
+    s.forget(KEY_MEMORY_MS);
+    expect(s.remembered.belowMin).toBe(0);
+    // Its combo now counts from what this message says, as for a streak never seen.
+    s.combo('low', 60, KEY_MEMORY_MS + 1);
+    expect(s.drain()).toEqual([]);
+  });
+
+  it('keeps no more than the cap of finished keys however fast they finish', () => {
+    const s = new AlertScheduler(options);
+    const fan = viewer('u1', 'Ana');
+    const inputs: Input[] = [];
+    for (let n = 0; n < FINISHED_MEMORY + 500; n++) {
+      inputs.push({ at: n * 2, gift: counted(`k${n}`, fan, GIFTS.rose, 1) });
+    }
+    run(s, inputs);
+    expect(s.remembered.finished).toBe(FINISHED_MEMORY);
+    // The most recent keys are the ones kept: a repeat of the last streak is still ignored.
+    const last = `k${FINISHED_MEMORY + 499}`;
+    s.gift(counted(last, fan, GIFTS.rose, 2), 20_000);
+    expect(s.drain()).toEqual([]);
+  });
+
+  it('after a storm, the idle call empties every key memory', () => {
+    const s = new AlertScheduler(options);
+    const inputs: Input[] = [];
+    for (let n = 0; n < 2_000; n++) {
+      const gift = n % 50 === 0 ? GIFTS.lion : GIFTS.rose;
+      inputs.push({
+        at: n * 10,
+        gift: counted(`storm-${n}`, viewer(`u${n % 300}`, 'Fan'), gift, 1),
+      });
+    }
+    const changes = run(s, inputs);
+    expect(changes.filter((c) => c.type === 'show').length).toBeGreaterThan(0);
+    expect(s.remembered.finished).toBeGreaterThan(0);
+    // The last gift came at 19.99 s, so its card ended after 20 s: still guarded a window later.
+    s.forget(20_000 + KEY_MEMORY_MS - 1);
+    expect(s.remembered.finished).toBeGreaterThan(0);
+    // Every card was gone well within 60 s (lag bound plus the longest card).
+    s.forget(60_000 + KEY_MEMORY_MS);
+    expect(s.remembered).toEqual({ finished: 0, belowMin: 0 });
   });
 });
