@@ -49,6 +49,7 @@ const INSTRUMENTS = `
 (() => {
   const bench = { handled: {}, card: {}, sent: {}, acked: {} };
   window.__bench = bench;
+  const firstSeen = new Set();
   const desc = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
   Object.defineProperty(WebSocket.prototype, 'onmessage', {
     configurable: true,
@@ -61,6 +62,9 @@ const INSTRUMENTS = `
         try { m = JSON.parse(e.data); } catch { return; }
         if (m.type !== 'gift' || !m.gift) return;
         const id = m.gift.id;
+        // The first copy of a gift (the early, pending alert) is the one a viewer sees.
+        if (firstSeen.has(id)) return;
+        firstSeen.add(id);
         requestAnimationFrame(() => { bench.handled[id] = performance.now(); });
       });
     },
