@@ -4,25 +4,27 @@
  * written, so the URL stays short enough to read in OBS.
  */
 
-export const OVERLAY_WIDGETS = ['alerts', 'leaderboard', 'goal', 'all'] as const;
+import {
+  POSITIONS,
+  TIERS,
+  WIDGETS,
+  type Position,
+  type Tier,
+  type Widget,
+} from '../../../overlay/config';
+
+// The widget, position and tier names are the overlay page's own: one list, so the builder can
+// never offer a value the page would reject.
+/** The widgets the app serves at /overlay/<widget>. */
+export const OVERLAY_WIDGETS = WIDGETS;
 /** A widget the app serves at /overlay/<widget>. */
-export type OverlayWidget = (typeof OVERLAY_WIDGETS)[number];
-
-export const OVERLAY_POSITIONS = [
-  'top-left',
-  'top',
-  'top-right',
-  'left',
-  'center',
-  'right',
-  'bottom-left',
-  'bottom',
-  'bottom-right',
-] as const;
-
+export type OverlayWidget = Widget;
+/** Where a widget's block sits inside the source. */
+export const OVERLAY_POSITIONS = POSITIONS;
 /** Alert tiers, smallest first (the overlay's names). */
-export const SOUND_TIERS = ['toast', 'standard', 'big', 'celebration'] as const;
-export type SoundTier = (typeof SOUND_TIERS)[number];
+export const SOUND_TIERS = TIERS;
+/** An alert tier that can play the sound. */
+export type SoundTier = Tier;
 
 /** Where the app serves uploaded sounds; such a sound is loaded with the overlay key. */
 export const APP_SOUND_PREFIX = '/media/sounds/';
@@ -31,7 +33,7 @@ export const APP_SOUND_PREFIX = '/media/sounds/';
 export interface OverlayDesign {
   widget: OverlayWidget;
   unit: 'coins' | 'diamonds';
-  position: '' | (typeof OVERLAY_POSITIONS)[number];
+  position: '' | Position;
   accent: string;
   accent2: string;
   text: string;
