@@ -4,6 +4,7 @@ import { assertNever } from '../../../shared/result';
 import { describeError } from '../api';
 import { ProgressBar } from '../components/ui';
 import { useDashboard } from '../hooks';
+import { FormError } from './FormFooter';
 
 /** How often a running operation's progress is read. */
 const POLL_MS = 500;
@@ -142,11 +143,7 @@ export function OperationsPanel() {
           </p>
         </div>
       ) : null}
-      {error ? (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
     </div>
   );
 }

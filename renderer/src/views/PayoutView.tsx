@@ -16,6 +16,7 @@ import {
   rateToText,
   ratesFromDto,
 } from '../money';
+import { FormError, FormFooter } from './FormFooter';
 
 /** TikTok's usual minimum withdrawal: the default payout goal. */
 const DEFAULT_PAYOUT_USD = 100;
@@ -286,21 +287,7 @@ function GoalForm({
         <input type="checkbox" checked={rollover} onChange={(e) => setRollover(e.target.checked)} />{' '}
         Start over toward the next payout when reached
       </label>
-      {error ? (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        {onCancel ? (
-          <button type="button" className="btn btn-ghost" onClick={onCancel}>
-            Cancel
-          </button>
-        ) : null}
-        <button type="submit" className="btn btn-primary" disabled={busy !== null}>
-          Save goal
-        </button>
-      </div>
+      <FormFooter error={error} busy={busy !== null} submitLabel="Save goal" onCancel={onCancel} />
     </form>
   );
 }
@@ -490,11 +477,7 @@ function WithdrawalsCard(props: {
           Record withdrawal
         </button>
       </form>
-      {error ? (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
       {props.error ? <ErrorNote message={props.error} onRetry={props.onRetry} /> : null}
       {props.list.length === 0 && !props.error ? (
         <Empty title="No withdrawals recorded">

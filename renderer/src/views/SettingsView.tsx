@@ -12,6 +12,7 @@ import { hrefOf, SETTINGS_SECTIONS, type SettingsSection } from '../router';
 import { HistoryExport } from './HistoryExport';
 import { OperationsPanel } from './OperationsPanel';
 import { OverlayBuilder } from './OverlayBuilder';
+import { FormFooter } from './FormFooter';
 
 const SECTION_LABEL: Record<SettingsSection, string> = {
   earnings: 'Earnings & currency',
@@ -293,16 +294,7 @@ function AddRateForm({ list, onSaved }: { list: RatesDto[]; onSaved: () => void 
           />
         </label>
       </div>
-      {error ? (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy !== null}>
-          Add rate
-        </button>
-      </div>
+      <FormFooter error={error} busy={busy !== null} submitLabel="Add rate" />
     </form>
   );
 }
@@ -466,16 +458,7 @@ function CurrencyForm({
         Example: {example}. TikTok pays in US dollars: a new exchange rate applies from now on, and
         past sessions keep the one they were valued at. Now showing {format.currency.code}.
       </p>
-      {error ? (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy !== null}>
-          Save currency
-        </button>
-      </div>
+      <FormFooter error={error} busy={busy !== null} submitLabel="Save currency" />
     </form>
   );
 }
@@ -605,16 +588,7 @@ function SourcesSettings() {
               />
             </label>
           </fieldset>
-          {error ? (
-            <p className="error-text" role="alert">
-              {error}
-            </p>
-          ) : null}
-          <div className="form-actions">
-            <button type="submit" className="btn btn-primary" disabled={busy !== null}>
-              Save sources
-            </button>
-          </div>
+          <FormFooter error={error} busy={busy !== null} submitLabel="Save sources" />
         </form>
       </Card>
       <div className="stack">
