@@ -155,29 +155,23 @@ export function OverlayBuilder() {
                   }
                 />
               </label>
-              <label>
-                Text size (px)
-                <input
-                  type="number"
-                  name="size"
-                  min={8}
-                  max={96}
-                  value={design.size}
-                  onChange={num('size', 8, 96)}
-                />
-              </label>
-              <label>
-                Scale
-                <input
-                  type="number"
-                  name="scale"
-                  min={0.1}
-                  max={10}
-                  step={0.1}
-                  value={design.scale}
-                  onChange={num('scale', 0.1, 10)}
-                />
-              </label>
+              <NumberField
+                label="Text size (px)"
+                name="size"
+                min={8}
+                max={96}
+                value={design.size}
+                onChange={num('size', 8, 96)}
+              />
+              <NumberField
+                label="Scale"
+                name="scale"
+                min={0.1}
+                max={10}
+                step={0.1}
+                value={design.scale}
+                onChange={num('scale', 0.1, 10)}
+              />
               <label>
                 Position
                 <select
@@ -214,46 +208,34 @@ export function OverlayBuilder() {
             <fieldset>
               <legend>Alert tiers (coins)</legend>
               <div className="form-grid">
-                <label>
-                  Standard from
-                  <input
-                    type="number"
-                    name="standard"
-                    min={1}
-                    value={design.standard}
-                    onChange={num('standard', 1, 1e7)}
-                  />
-                </label>
-                <label>
-                  Big from
-                  <input
-                    type="number"
-                    name="big"
-                    min={1}
-                    value={design.big}
-                    onChange={num('big', 1, 1e7)}
-                  />
-                </label>
-                <label>
-                  Celebration from
-                  <input
-                    type="number"
-                    name="celebration"
-                    min={1}
-                    value={design.celebration}
-                    onChange={num('celebration', 1, 1e7)}
-                  />
-                </label>
-                <label>
-                  Ignore gifts under
-                  <input
-                    type="number"
-                    name="min"
-                    min={0}
-                    value={design.minCoins}
-                    onChange={num('minCoins', 0, 1e7)}
-                  />
-                </label>
+                <NumberField
+                  label="Standard from"
+                  name="standard"
+                  min={1}
+                  value={design.standard}
+                  onChange={num('standard', 1, 1e7)}
+                />
+                <NumberField
+                  label="Big from"
+                  name="big"
+                  min={1}
+                  value={design.big}
+                  onChange={num('big', 1, 1e7)}
+                />
+                <NumberField
+                  label="Celebration from"
+                  name="celebration"
+                  min={1}
+                  value={design.celebration}
+                  onChange={num('celebration', 1, 1e7)}
+                />
+                <NumberField
+                  label="Ignore gifts under"
+                  name="min"
+                  min={0}
+                  value={design.minCoins}
+                  onChange={num('minCoins', 0, 1e7)}
+                />
               </div>
               {!tiersValid ? (
                 <p className="error-text" role="alert">
@@ -300,17 +282,14 @@ export function OverlayBuilder() {
                     <option value="all">All time</option>
                   </select>
                 </label>
-                <label>
-                  Show top
-                  <input
-                    type="number"
-                    name="top"
-                    min={1}
-                    max={20}
-                    value={design.top}
-                    onChange={num('top', 1, 20)}
-                  />
-                </label>
+                <NumberField
+                  label="Show top"
+                  name="top"
+                  min={1}
+                  max={20}
+                  value={design.top}
+                  onChange={num('top', 1, 20)}
+                />
                 <label>
                   Title
                   <input
@@ -441,5 +420,31 @@ export function OverlayBuilder() {
         </Card>
       </div>
     </div>
+  );
+}
+
+/** A labelled number input of the design; `onChange` clamps (see `num`), `min`/`max` only hint. */
+function NumberField(props: {
+  label: string;
+  name: string;
+  value: number;
+  onChange: (e: React.ChangeEvent<HTMLInputElement>) => void;
+  min: number;
+  max?: number;
+  step?: number;
+}) {
+  return (
+    <label>
+      {props.label}
+      <input
+        type="number"
+        name={props.name}
+        min={props.min}
+        max={props.max}
+        step={props.step}
+        value={props.value}
+        onChange={props.onChange}
+      />
+    </label>
   );
 }
