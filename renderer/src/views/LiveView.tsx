@@ -113,16 +113,7 @@ function SessionControls({ open, simulatorRunning }: { open: boolean; simulatorR
   const { run, busy } = useAction();
   return (
     <div className="head-actions">
-      {simulatorRunning ? (
-        <button
-          type="button"
-          className="btn"
-          disabled={busy !== null}
-          onClick={() => void run('simulator.stop', {}, 'Simulator stopped.')}
-        >
-          ■ Stop simulator
-        </button>
-      ) : null}
+      {simulatorRunning ? <StopSimulatorButton action={{ run, busy }} /> : null}
       {open ? (
         <button
           type="button"
@@ -234,14 +225,7 @@ function NoSession({ simulatorRunning }: { simulatorRunning: boolean }) {
         </p>
         <div className="row-center">
           {simulatorRunning ? (
-            <button
-              type="button"
-              className="btn"
-              disabled={busy !== null}
-              onClick={() => void run('simulator.stop', {}, 'Simulator stopped.')}
-            >
-              ■ Stop simulator
-            </button>
+            <StopSimulatorButton action={{ run, busy }} />
           ) : (
             <>
               <button
@@ -376,5 +360,19 @@ function Sources({ sources, now }: { sources: SourceHealth[]; now: number }) {
         );
       })}
     </ul>
+  );
+}
+
+/** Stops the simulator; shares its caller's action state so the row's buttons disable together. */
+function StopSimulatorButton({ action }: { action: ReturnType<typeof useAction> }) {
+  return (
+    <button
+      type="button"
+      className="btn"
+      disabled={action.busy !== null}
+      onClick={() => void action.run('simulator.stop', {}, 'Simulator stopped.')}
+    >
+      ■ Stop simulator
+    </button>
   );
 }
