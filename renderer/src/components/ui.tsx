@@ -126,3 +126,12 @@ export function Avatar(props: { name: string; seed: string }) {
     </span>
   );
 }
+
+/** A column header for numbers: right-aligned (`num`) like the cells below it. */
+export function NumHeader(props: { children: ReactNode }) {
+  return (
+    <th scope="col" className="num">
+      {props.children}
+    </th>
+  );
+}

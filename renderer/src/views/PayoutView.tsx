@@ -4,7 +4,7 @@ import { ratesAt, usdPerDiamondFor } from '../../../shared/earnings';
 import type { Goal } from '../../../shared/goals';
 import * as Q from '../../../shared/rational';
 import { describeError } from '../api';
-import { Card, Empty, ErrorNote, ProgressBar, Stat, Working } from '../components/ui';
+import { Card, Empty, ErrorNote, NumHeader, ProgressBar, Stat, Working } from '../components/ui';
 import type { Formatter } from '../format';
 import { useAction, useCommand, useDashboard } from '../hooks';
 import {
@@ -491,18 +491,10 @@ function WithdrawalsCard(props: {
             <thead>
               <tr>
                 <th scope="col">Date</th>
-                <th scope="col" className="num">
-                  Diamonds
-                </th>
-                <th scope="col" className="num">
-                  Received
-                </th>
-                <th scope="col" className="num">
-                  Fee
-                </th>
-                <th scope="col" className="num">
-                  Per 1,000 diamonds
-                </th>
+                <NumHeader>Diamonds</NumHeader>
+                <NumHeader>Received</NumHeader>
+                <NumHeader>Fee</NumHeader>
+                <NumHeader>Per 1,000 diamonds</NumHeader>
                 <th scope="col">
                   <span className="sr-only">Actions</span>
                 </th>

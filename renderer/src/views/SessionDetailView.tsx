@@ -1,7 +1,16 @@
 import { useEffect, useState } from 'react';
 import type { SessionDetail } from '../../../shared/api';
 import { Chart } from '../components/Chart';
-import { Avatar, Card, Empty, ErrorNote, Stat, ViewerName, Working } from '../components/ui';
+import {
+  Avatar,
+  Card,
+  Empty,
+  ErrorNote,
+  NumHeader,
+  Stat,
+  ViewerName,
+  Working,
+} from '../components/ui';
 import { perHour } from '../format';
 import { useAction, useCommand, useDashboard, useNow } from '../hooks';
 import { hrefOf } from '../router';
@@ -206,18 +215,10 @@ function GiftTable({ session }: { session: SessionDetail }) {
         <thead>
           <tr>
             <th scope="col">Gift</th>
-            <th scope="col" className="num">
-              Coins each
-            </th>
-            <th scope="col" className="num">
-              Count
-            </th>
-            <th scope="col" className="num">
-              Coins
-            </th>
-            <th scope="col" className="num">
-              Share
-            </th>
+            <NumHeader>Coins each</NumHeader>
+            <NumHeader>Count</NumHeader>
+            <NumHeader>Coins</NumHeader>
+            <NumHeader>Share</NumHeader>
           </tr>
         </thead>
         <tbody>
@@ -253,9 +254,7 @@ function GifterTable({ session }: { session: SessionDetail }) {
           <tr>
             <th scope="col">#</th>
             <th scope="col">Gifter</th>
-            <th scope="col" className="num">
-              Coins
-            </th>
+            <NumHeader>Coins</NumHeader>
           </tr>
         </thead>
         <tbody>

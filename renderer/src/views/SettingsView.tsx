@@ -5,7 +5,7 @@ import * as Q from '../../../shared/rational';
 import { assertNever } from '../../../shared/result';
 import { storedToken } from '../api/token';
 import { CopyField } from '../components/CopyField';
-import { Card, ErrorNote, Working } from '../components/ui';
+import { Card, ErrorNote, NumHeader, Working } from '../components/ui';
 import { useAction, useCommand, useDashboard } from '../hooks';
 import { dateInputValue, dayStartOf, minorToInput, parseMoneyInput, ratesFromDto } from '../money';
 import { hrefOf, SETTINGS_SECTIONS, type SettingsSection } from '../router';
@@ -132,12 +132,8 @@ function EarningsSettings() {
                       {f.short}
                     </th>
                   ))}
-                  <th scope="col" className="num">
-                    Fixed fee
-                  </th>
-                  <th scope="col" className="num">
-                    Per 1,000 diamonds
-                  </th>
+                  <NumHeader>Fixed fee</NumHeader>
+                  <NumHeader>Per 1,000 diamonds</NumHeader>
                 </tr>
               </thead>
               <tbody>
