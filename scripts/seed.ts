@@ -21,6 +21,7 @@ import { loadSchedule } from '../electron/services/ledger/config';
 import { openLedger } from '../electron/services/ledger/db';
 import { LedgerWriter } from '../electron/services/ledger/writer';
 import { TrafficGenerator } from '../electron/services/sources/simulator';
+import { connectorShape } from '../test/bench/traffic';
 
 /** What to seed. */
 export interface SeedOptions {
@@ -182,20 +183,7 @@ export function seedLedger(options: SeedOptions): SeedResult {
                   count: g.count,
                   ...(g.streak ? { streak: g.streak } : {}),
                 }
-              : {
-                  msgId: g.id,
-                  giftId: g.gift.id,
-                  giftType: g.gift.streakable ? 1 : 2,
-                  diamondCount: g.gift.coins,
-                  giftName: g.gift.name,
-                  repeatCount: g.count,
-                  repeatEnd: g.streak ? g.streak.end : true,
-                  ...(g.streak ? { groupId: g.streak.id } : {}),
-                  userId: g.user.id,
-                  uniqueId: g.user.handle,
-                  nickname: g.user.name,
-                  createTime: at,
-                };
+              : connectorShape(g, at);
           store(raw, at);
         }
         if (i >= session.gifts)

@@ -8,31 +8,11 @@ import {
   reduceLive,
   type CountedGift,
   type LiveMessage,
-  type LiveSession,
   type LiveState,
 } from '../../shared/liveState';
+import { T0, lion, makeSession, rose } from './liveFixtures';
 
-const T0 = Date.UTC(2025, 2, 1, 20, 0, 0);
-const rose = { id: 5655, name: 'Rose', coins: 1, streakable: true };
-const lion = { id: 6369, name: 'Lion', coins: 29999, streakable: false };
-
-const session: LiveSession = {
-  id: 's1',
-  startedAt: T0,
-  endedAt: null,
-  simulated: false,
-  coins: 0,
-  gifts: 0,
-  gifters: 0,
-  likes: 0,
-  follows: 0,
-  shares: 0,
-  viewers: 0,
-  diamondsPerCoin: '1',
-  minorPerDiamond: '1/2',
-  cashBefore: '0',
-  gapMs: 0,
-};
+const session = makeSession();
 
 const counted = (over: Partial<CountedGift> = {}): CountedGift => ({
   key: 'k1',
