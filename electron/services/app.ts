@@ -33,7 +33,7 @@ export interface GemlightServerOptions extends GemlightOptions {
   rebuild?: boolean;
   /** Per-connection /ingest frame budget. */
   ingestRateLimit?: RateLimit;
-  /** How long the first event of a batch waits for company (ms, default 2). */
+  /** Commit cadence: the least time between the end of one commit and the next (ms, default 2). */
   groupWindowMs?: number;
   /** Skip loading the sources (TikTok, TikFinity, simulator). */
   withoutSources?: boolean;

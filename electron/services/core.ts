@@ -90,7 +90,7 @@ export interface CoreOptions {
   overlayInfo: () => OverlayInfo;
   /** Where the app runs and how other tools reach it (set once the server listens). */
   appInfo: () => AppInfo;
-  /** How long the first event of a batch waits for company (ms). */
+  /** Commit cadence: the least time between the end of one commit and the next (ms). */
   groupWindowMs?: number;
   /** OBS watchdog interval and heartbeat staleness (tests shorten them). */
   obsWatchdogMs?: number;

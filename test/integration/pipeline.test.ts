@@ -29,7 +29,46 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const immediate = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+function quietPipeline(groupWindowMs: number): IngestPipeline {
+  dir = mkdtempSync(join(tmpdir(), 'gemlight-pipeline-'));
+  db = openLedger(join(dir, 'gemlight.db'));
+  const writer = new LedgerWriter(db, {
+    ratesAt: () => DEFAULT_RATES,
+    sessionIdleTimeoutMs: () => 1_800_000,
+    streakTimeoutMs: () => 15_000,
+  });
+  return new IngestPipeline({
+    db,
+    writer,
+    catalog: () => bundledCatalog,
+    now: () => Date.UTC(2025, 0, 1),
+    onCommitted: () => undefined,
+    onRolledBack: () => writer.reloadOpenSessions(),
+    groupWindowMs,
+  });
+}
+
 describe('the ingest pipeline', () => {
+  it('commits an event after a quiet spell at once, and paces commits under load', async () => {
+    // A window far longer than the test: only the cadence rule can commit the first event.
+    const pipeline = quietPipeline(60_000);
+    const gift = (id: string) => ({ type: 'gift', id, user: { id: 'u' }, gift: { id: 5660 } });
+    const first = await pipeline.submit([gift('q1')], { source: 'test', origin: 'live' });
+    expect(first).toEqual([{ type: 'ack', id: 'q1', duplicate: false }]);
+    expect(pipeline.stats()).toEqual({ commits: 1, records: 1 });
+    // Right after a commit, events wait for the window so that they share the next one.
+    const second = pipeline.submit([gift('q2')], { source: 'test', origin: 'live' });
+    const third = pipeline.submit([gift('q3')], { source: 'test', origin: 'live' });
+    await immediate();
+    await immediate();
+    expect(pipeline.stats()).toEqual({ commits: 1, records: 1 });
+    pipeline.close();
+    expect((await second).concat(await third).map((r) => r.type)).toEqual(['ack', 'ack']);
+    expect(pipeline.stats()).toEqual({ commits: 2, records: 3 });
+  });
+
   it('refuses only the record that fails, keeping the rest of its batch', async () => {
     dir = mkdtempSync(join(tmpdir(), 'gemlight-pipeline-'));
     db = openLedger(join(dir, 'gemlight.db'));

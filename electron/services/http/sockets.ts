@@ -94,6 +94,8 @@ export class SocketEndpoints {
       this.upgrade(req, socket, head),
     );
     this.unsubscribe = deps.core.onLive((message) => {
+      // With no page listening (a busy ingest with the dashboard closed) nothing is serialized.
+      if (this.events.clients.size === 0) return;
       const text = JSON.stringify(message);
       for (const ws of this.events.clients) this.sendLive(ws, text);
     });
