@@ -675,7 +675,11 @@ export class GemlightCore {
         // Keep what is being replaced, in case the restore was a mistake.
         await backupNow(this.db, this.backupDir, this.now(), 'pre-restore');
         try {
-          restoreInto(this.db, join(this.backupDir, p.file));
+          restoreInto(
+            this.db,
+            join(this.backupDir, p.file),
+            this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {},
+          );
         } catch (error) {
           if (error instanceof RestoreError) throw new ApiFailure('conflict', error.message);
           throw error;

@@ -236,6 +236,22 @@ describe('streak accounting in the ledger', () => {
     expect(totals().gifts).toBe(book.totalGifts);
     const allBoard = db.prepare('SELECT sum(coins) AS c FROM all_gifters').get() as { c: number };
     expect(allBoard.c).toBe(book.totalCoins);
+    // Each viewer's biggest gift, kept as it goes, is the one a full search of the streaks finds.
+    const best = db
+      .prepare<[], { user_id: string; best_streak_id: number | null; best_coins: number }>(
+        'SELECT user_id, best_streak_id, best_coins FROM all_gifters ORDER BY user_id',
+      )
+      .all();
+    expect(best.length).toBeGreaterThan(5);
+    for (const row of best) {
+      const searched = db
+        .prepare<[string], { id: number; coins: number }>(
+          `SELECT id, coins FROM streaks WHERE user_id = ? AND simulated = 0
+           ORDER BY coins DESC, first_at, id LIMIT 1`,
+        )
+        .get(row.user_id);
+      expect({ id: row.best_streak_id, coins: row.best_coins }, row.user_id).toEqual(searched);
+    }
     const before = dumpDerived();
     const { records } = rebuildDerived(db, config({ streak: 3_600_000 }), T0 + 5 * MIN);
     expect(records).toBe(events.length);

@@ -52,9 +52,10 @@ export function checkBackupFile(file: string): void {
       .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'raw_events'")
       .get();
     if (!hasLog) throw new BackupCommandError(`${file} is not a Gemlight ledger.`);
-    if (version !== SCHEMA_VERSION) {
+    // An older ledger is migrated (after a copy is kept) when Gemlight next opens it.
+    if (version < 1 || version > SCHEMA_VERSION) {
       throw new BackupCommandError(
-        `${file} has schema version ${version}; this Gemlight restores version ${SCHEMA_VERSION}.`,
+        `${file} has schema version ${version}; this Gemlight restores versions 1 to ${SCHEMA_VERSION}.`,
       );
     }
   } catch (error) {

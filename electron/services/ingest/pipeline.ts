@@ -219,7 +219,7 @@ export class IngestPipeline {
     }
     this.queue.push(job);
     this.pendingCount += job.records.length;
-    if (this.pendingCount >= (this.options.maxBatch ?? 2000)) {
+    if (this.pendingCount >= (this.options.maxBatch ?? 5000)) {
       this.flush();
     } else if (!this.timer && !this.immediate) {
       // Commit cadence: at most one commit per window. After a quiet spell the first event goes

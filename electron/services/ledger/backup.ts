@@ -1,6 +1,7 @@
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LedgerDb } from './db';
+import { openLedger, type LedgerDb, type OpenLedgerOptions } from './db';
 import { SCHEMA_VERSION } from './migrations';
 
 /** Backup files are plain names in the backups folder; nothing else may be restored. */
@@ -63,17 +64,46 @@ export class RestoreError extends Error {}
  * Replaces every table of the open ledger with the backup's, in one transaction, so that all
  * prepared statements and handles stay valid. The caller refreshes its caches afterwards.
  */
-export function restoreInto(db: LedgerDb, file: string): void {
+export function restoreInto(
+  db: LedgerDb,
+  file: string,
+  options: Pick<OpenLedgerOptions, 'nativeBinding'> = {},
+): void {
+  const version = versionOf(db, file);
+  if (version < 1 || version > SCHEMA_VERSION) {
+    throw new RestoreError(
+      `The backup has schema version ${version}; this Gemlight restores versions 1 to ${SCHEMA_VERSION}.`,
+    );
+  }
+  if (version < SCHEMA_VERSION) {
+    // An older backup is brought up to this schema on a copy (the backup itself stays as it is).
+    const work = mkdtempSync(join(tmpdir(), 'gemlight-restore-'));
+    try {
+      const copy = join(work, 'ledger.db');
+      copyFileSync(file, copy);
+      openLedger(copy, { ...options, backupDir: work }).close();
+      copyTables(db, copy);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    return;
+  }
+  copyTables(db, file);
+}
+
+function versionOf(db: LedgerDb, file: string): number {
   db.prepare('ATTACH DATABASE ? AS restore_src').run(file);
   try {
-    const version = (
-      db.prepare('PRAGMA restore_src.user_version').get() as { user_version: number }
-    ).user_version;
-    if (version !== SCHEMA_VERSION) {
-      throw new RestoreError(
-        `The backup has schema version ${version}; this Gemlight restores only version ${SCHEMA_VERSION}.`,
-      );
-    }
+    return (db.prepare('PRAGMA restore_src.user_version').get() as { user_version: number })
+      .user_version;
+  } finally {
+    db.exec('DETACH DATABASE restore_src');
+  }
+}
+
+function copyTables(db: LedgerDb, file: string): void {
+  db.prepare('ATTACH DATABASE ? AS restore_src').run(file);
+  try {
     const tables = db
       .prepare<[], { name: string }>(
         "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",

@@ -193,6 +193,26 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    description:
+      "each viewer's biggest gift kept on their all-time row; streaks_user index dropped",
+    sql: `
+      -- The gifter profile's biggest gift used to be found through an index on streaks by user,
+      -- whose random keys cost a dirty page per new streak on every commit. The writer now keeps
+      -- each viewer's biggest counted streak (most coins, then earliest) on all_gifters.
+      ALTER TABLE all_gifters ADD COLUMN best_streak_id INTEGER;
+      ALTER TABLE all_gifters ADD COLUMN best_coins INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE all_gifters ADD COLUMN best_first_at INTEGER NOT NULL DEFAULT 0;
+      UPDATE all_gifters SET (best_streak_id, best_coins, best_first_at) = (
+        SELECT s.id, s.coins, s.first_at FROM streaks s
+        WHERE s.user_id = all_gifters.user_id AND s.simulated = 0
+        ORDER BY s.coins DESC, s.first_at, s.id LIMIT 1)
+      WHERE EXISTS (
+        SELECT 1 FROM streaks s WHERE s.user_id = all_gifters.user_id AND s.simulated = 0);
+      DROP INDEX streaks_user;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -360,8 +360,8 @@ export function gifterProfile(db: LedgerDb, userId: string): GifterProfile | nul
     { gift_id: number; gift_name: string; coins: number; first_at: number }
   >(
     db,
-    `SELECT gift_id, gift_name, coins, first_at FROM streaks
-       WHERE user_id = ? AND simulated = 0 ORDER BY coins DESC, first_at LIMIT 1`,
+    `SELECT s.gift_id, s.gift_name, s.coins, s.first_at
+       FROM all_gifters a JOIN streaks s ON s.id = a.best_streak_id WHERE a.user_id = ?`,
   ).get(userId);
   return {
     userId: user.id,

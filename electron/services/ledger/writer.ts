@@ -118,6 +118,16 @@ export const streakKeyOf = (id: number): string => `s${id}`;
 /** Sessions of live events vs simulated/replayed ones are kept apart. */
 const isSimulated = (origin: EventOrigin): boolean => origin !== 'live';
 
+/**
+ * Whether the upserted streak beats the viewer's stored biggest one: more coins, then the earlier
+ * start, then the lower id (the gifter profile's "biggest gift"). A streak's coins only grow, so
+ * keeping the best of every update is the best of the final values.
+ */
+const BETTER_STREAK = `excluded.best_streak_id IS NOT NULL AND (best_streak_id IS NULL
+  OR excluded.best_coins > best_coins
+  OR (excluded.best_coins = best_coins AND (excluded.best_first_at < best_first_at
+    OR (excluded.best_first_at = best_first_at AND excluded.best_streak_id <= best_streak_id))))`;
+
 function prepare(db: LedgerDb) {
   return {
     insertRaw: db.prepare<[string, string, string, string, number, string, string]>(
@@ -259,10 +269,17 @@ function prepare(db: LedgerDb) {
        ON CONFLICT DO UPDATE SET coins = coins + excluded.coins,
          reached_at = CASE WHEN excluded.coins > 0 THEN excluded.reached_at ELSE reached_at END`,
     ),
-    upsertAll: db.prepare<[string, number, number, number]>(
-      `INSERT INTO all_gifters (user_id, coins, gifts, reached_at) VALUES (?, ?, ?, ?)
+    // SET expressions all read the row as it was, so the best-streak test is the same in each.
+    upsertAll: db.prepare<[string, number, number, number, number | null, number, number]>(
+      `INSERT INTO all_gifters (user_id, coins, gifts, reached_at, best_streak_id, best_coins,
+         best_first_at) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT DO UPDATE SET coins = coins + excluded.coins, gifts = gifts + excluded.gifts,
-         reached_at = CASE WHEN excluded.coins > 0 THEN excluded.reached_at ELSE reached_at END`,
+         reached_at = CASE WHEN excluded.coins > 0 THEN excluded.reached_at ELSE reached_at END,
+         best_streak_id = CASE WHEN ${BETTER_STREAK} THEN excluded.best_streak_id
+           ELSE best_streak_id END,
+         best_coins = CASE WHEN ${BETTER_STREAK} THEN excluded.best_coins ELSE best_coins END,
+         best_first_at = CASE WHEN ${BETTER_STREAK} THEN excluded.best_first_at
+           ELSE best_first_at END`,
     ),
   };
 }
@@ -334,6 +351,24 @@ interface BoardDelta {
   reachedAt: number;
 }
 
+/** A viewer's biggest streak among a batch's updates (all-time board only). */
+interface BestStreak {
+  streakId: number;
+  coins: number;
+  firstAt: number;
+}
+
+/** The all-time board's rows also carry the viewer's biggest streak. */
+interface AllTimeDelta extends BoardDelta {
+  best: BestStreak;
+}
+
+/** Same order as BETTER_STREAK in SQL: more coins, then earlier start, then lower id. */
+const beats = (a: BestStreak, b: BestStreak): boolean =>
+  a.coins > b.coins ||
+  (a.coins === b.coins &&
+    (a.firstAt < b.firstAt || (a.firstAt === b.firstAt && a.streakId <= b.streakId)));
+
 interface UserDelta {
   id: string;
   handle: string;
@@ -356,7 +391,7 @@ class PendingWrites {
   readonly days = new Map<string, BoardDelta>();
   readonly weeks = new Map<string, BoardDelta>();
   readonly months = new Map<string, BoardDelta>();
-  readonly all = new Map<string, BoardDelta>();
+  readonly all = new Map<string, AllTimeDelta>();
   readonly users = new Map<string, UserDelta>();
 
   session(id: number): SessionDelta {
@@ -402,6 +437,25 @@ function addToBoard(
   d.coins += coins;
   d.gifts += gifts;
   if (coins > 0) d.reachedAt = time;
+}
+
+function addToAllTime(
+  board: Map<string, AllTimeDelta>,
+  userId: string,
+  coins: number,
+  gifts: number,
+  time: number,
+  best: BestStreak,
+): void {
+  const d = board.get(userId);
+  if (!d) {
+    board.set(userId, { period: 0, userId, coins, gifts, reachedAt: time, best });
+    return;
+  }
+  d.coins += coins;
+  d.gifts += gifts;
+  if (coins > 0) d.reachedAt = time;
+  if (beats(best, d.best)) d.best = best;
 }
 
 /** Above this many cached streaks a flush drops the cache (it refills from the table on demand). */
@@ -674,7 +728,17 @@ export class LedgerWriter {
     for (const d of p.days.values()) st.upsertDay.run(d.period, d.userId, d.coins, d.reachedAt);
     for (const d of p.weeks.values()) st.upsertWeek.run(d.period, d.userId, d.coins, d.reachedAt);
     for (const d of p.months.values()) st.upsertMonth.run(d.period, d.userId, d.coins, d.reachedAt);
-    for (const d of p.all.values()) st.upsertAll.run(d.userId, d.coins, d.gifts, d.reachedAt);
+    for (const d of p.all.values()) {
+      st.upsertAll.run(
+        d.userId,
+        d.coins,
+        d.gifts,
+        d.reachedAt,
+        d.best.streakId,
+        d.best.coins,
+        d.best.firstAt,
+      );
+    }
     p.clear();
   }
 
@@ -940,7 +1004,11 @@ export class LedgerWriter {
         addToBoard(p.days, cal.day, e.user.id, coins, count, e.time);
         addToBoard(p.weeks, cal.week, e.user.id, coins, count, e.time);
         addToBoard(p.months, cal.month, e.user.id, coins, count, e.time);
-        addToBoard(p.all, 0, e.user.id, coins, count, e.time);
+        addToAllTime(p.all, e.user.id, coins, count, e.time, {
+          streakId: streak.id,
+          coins: next.count * next.coinsEach,
+          firstAt: next.firstAt,
+        });
         if (newGifter) {
           effects.push({ type: 'newGifter', sessionId, userId: e.user.id });
           this.linkReturn(gifter, effects);
