@@ -60,7 +60,7 @@ export interface PipelineOptions {
    * committed at once.
    */
   groupWindowMs?: number;
-  /** A batch is flushed at once when it reaches this many records (default 2000). */
+  /** A batch is flushed at once when it reaches this many records (default 5000). */
   maxBatch?: number;
   log?: (line: string) => void;
 }
