@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { ClientJob, ClientReport } from './ingestClient';
 import type { IngestTarget, TargetReady, TargetUsage } from './ingestServer';
+import type { WriterOnlyJob, WriterOnlyReport } from './writerOnly';
 import type { Figure } from './report';
 import { median, quantile, spread, type Spread } from './stats';
 
@@ -16,6 +17,8 @@ export interface IngestPlan {
   /** Events prepared per client run (upper bound of what one run can send). */
   events: number;
   naiveEvents: number;
+  /** Events the writer-only bound appends per run. */
+  writerOnlyEvents: number;
   window: number;
   /** Write a CPU profile of each Gemlight server run into this folder. */
   profileDir?: string;
@@ -29,6 +32,10 @@ export interface IngestResult {
   eventsPerCpuSecond: Record<IngestTarget, number[]>;
   frameLatencyMs: Record<IngestTarget, Spread>;
   errors: Record<IngestTarget, number>;
+  /** CPU time of the client process per acked event (µs): its share of the machine. */
+  clientCpuUsPerEvent: Record<IngestTarget, number[]>;
+  /** The ledger writer alone on pre-parsed events: the storage bound (see writerOnly.ts). */
+  writerOnly: { eventsPerSecond: number[]; eventsPerCpuSecond: number[]; batch: number };
 }
 
 function forkTs(file: string, args: string[], execArgv: string[] = []): ChildProcess {
@@ -86,6 +93,19 @@ async function oneRun(
   }
 }
 
+async function writerOnlyRun(
+  events: number,
+  batch: number,
+  seed: number,
+): Promise<WriterOnlyReport> {
+  const child = forkTs('writerOnly.ts', []);
+  const job: WriterOnlyJob = { events, batch, seed };
+  child.send(job);
+  const report = await nextMessage<WriterOnlyReport>(child);
+  await exited(child);
+  return report;
+}
+
 /** Runs every target `plan.runs` times, interleaved so drifts in machine load hit all alike. */
 export async function runIngest(
   plan: IngestPlan,
@@ -96,6 +116,13 @@ export async function runIngest(
   const lat: Record<IngestTarget, number[]> = { gemlight: [], naive: [], ceiling: [] };
   const errors: Record<IngestTarget, number> = { gemlight: 0, naive: 0, ceiling: 0 };
   const perCpu: Record<IngestTarget, number[]> = { gemlight: [], naive: [], ceiling: [] };
+  const clientCpu: Record<IngestTarget, number[]> = { gemlight: [], naive: [], ceiling: [] };
+  const writerOnly = {
+    eventsPerSecond: [] as number[],
+    eventsPerCpuSecond: [] as number[],
+    // The pipeline's batches cannot outgrow what the client keeps in flight.
+    batch: Math.min(plan.window, 5_000),
+  };
   for (let run = 0; run < plan.runs; run++) {
     for (const target of targets) {
       const report = await oneRun(target, plan, run + 1);
@@ -103,13 +130,23 @@ export async function runIngest(
       lat[target].push(...report.frameLatencies);
       errors[target] += report.errors;
       perCpu[target].push((report.acked / report.serverCpuMs) * 1000);
+      clientCpu[target].push((report.cpuMs * 1000) / Math.max(1, report.acked));
       log(
         `  ingest run ${run + 1}/${plan.runs} ${target}: ${Math.round(report.eventsPerSecond).toLocaleString('en-US')} events/s ` +
           `(${report.acked} acked in ${Math.round(report.elapsedMs)} ms, server CPU ${Math.round(report.serverCpuMs)} ms${report.errors ? `, ${report.errors} errors: ${report.firstError}` : ''})`,
       );
     }
+    const w = await writerOnlyRun(plan.writerOnlyEvents, writerOnly.batch, run + 1);
+    writerOnly.eventsPerSecond.push((w.events / w.elapsedMs) * 1000);
+    writerOnly.eventsPerCpuSecond.push((w.events / w.cpuMs) * 1000);
+    log(
+      `  ingest run ${run + 1}/${plan.runs} writer alone: ${Math.round((w.events / w.elapsedMs) * 1000).toLocaleString('en-US')} events/s ` +
+        `(${w.events} events in ${Math.round(w.elapsedMs)} ms, CPU ${Math.round(w.cpuMs)} ms)`,
+    );
   }
   return {
+    clientCpuUsPerEvent: clientCpu,
+    writerOnly,
     plan,
     eventsPerSecond: rates,
     eventsPerCpuSecond: perCpu,
@@ -171,6 +208,30 @@ export function ingestFigures(r: IngestResult): Figure[] {
       // Against the ceiling: what share of the bare server's efficiency the durable path keeps.
       ratio: median(r.eventsPerCpuSecond.gemlight) / median(r.eventsPerCpuSecond.ceiling),
       target: '≥ 100,000 (context for the wall-clock rows)',
+      met: null,
+    },
+    {
+      bench: 1,
+      figure: `storage bound: the ledger writer alone, same traffic already parsed, one thread, commits of ${r.writerOnly.batch.toLocaleString('en-US')} (median of ${r.writerOnly.eventsPerSecond.length})`,
+      value: median(r.writerOnly.eventsPerSecond),
+      unit: 'events/s',
+      baseline: { label: 'durable ingest', value: g, unit: 'events/s' },
+      ratio: g / median(r.writerOnly.eventsPerSecond),
+      target: 'context: no single-writer server exceeds it',
+      met: null,
+    },
+    {
+      bench: 1,
+      figure:
+        'ingest client CPU per acked event (the sending process shares the 2 cores with the server)',
+      value: median(r.clientCpuUsPerEvent.gemlight),
+      unit: 'µs/event',
+      baseline: {
+        label: 'against the ceiling server',
+        value: median(r.clientCpuUsPerEvent.ceiling),
+        unit: 'µs/event',
+      },
+      target: 'context',
       met: null,
     },
     {

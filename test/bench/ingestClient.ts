@@ -27,6 +27,8 @@ export interface ClientReport {
   eventsPerSecond: number;
   /** Send-to-last-ack time of every frame (ms). */
   frameLatencies: number[];
+  /** CPU time of this client process while it sent and counted (ms). */
+  cpuMs: number;
 }
 
 const textOf = (data: WebSocket.RawData): string =>
@@ -67,6 +69,7 @@ function run(job: ClientJob): Promise<ClientReport> {
       let errors = 0;
       let firstError: string | null = null;
       const start = performance.now();
+      const cpuAtStart = process.cpuUsage();
       let lastAck = start;
       let stopped = false;
       const pump = (): void => {
@@ -82,7 +85,9 @@ function run(job: ClientJob): Promise<ClientReport> {
       const finish = (): void => {
         ws.close();
         const elapsedMs = lastAck - start;
+        const cpu = process.cpuUsage(cpuAtStart);
         resolve({
+          cpuMs: (cpu.user + cpu.system) / 1000,
           acked,
           errors,
           firstError,

@@ -91,6 +91,7 @@ async function main(): Promise<void> {
             durationMs: 1_000,
             events: 20_000,
             naiveEvents: 500,
+            writerOnlyEvents: 10_000,
             window: 2_000,
             ...(profileDir ? { profileDir } : {}),
           }
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
             durationMs: 3_000,
             events: 600_000,
             naiveEvents: 30_000,
+            writerOnlyEvents: 150_000,
             window: 4_000,
             ...(profileDir ? { profileDir } : {}),
           },
