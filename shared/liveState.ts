@@ -176,7 +176,18 @@ function addToMinutes(
 function upsertAlert(alerts: Alert[], g: CountedGift): Alert[] {
   const i = alerts.findIndex((a) => a.key === g.key);
   const prev = i >= 0 ? alerts[i] : undefined;
-  const next: Alert = {
+  const next = upsertedAlert(prev, g);
+  if (prev) {
+    const copy = alerts.slice();
+    copy[i] = next;
+    return copy;
+  }
+  return [next, ...alerts].slice(0, ALERT_HISTORY);
+}
+
+/** The alert of `g`'s streak after `g`, given the alert already shown for its key (if any). */
+function upsertedAlert(prev: Alert | undefined, g: CountedGift): Alert {
+  return {
     key: g.key,
     user: g.user,
     gift: prev?.gift ?? g.gift,
@@ -187,12 +198,6 @@ function upsertAlert(alerts: Alert[], g: CountedGift): Alert[] {
     startedAt: prev?.startedAt ?? g.time,
     updatedAt: Math.max(prev?.updatedAt ?? 0, g.time),
   };
-  if (prev) {
-    const copy = alerts.slice();
-    copy[i] = next;
-    return copy;
-  }
-  return [next, ...alerts].slice(0, ALERT_HISTORY);
 }
 
 /** Whether a gift with this origin adds to the shown session. */
@@ -277,6 +282,158 @@ export function reduceLive(state: LiveState, msg: LiveMessage): LiveState {
     default:
       return assertNever(msg, 'live message');
   }
+}
+
+/** A message that only touches alerts, session counters and the chart: one a gift batch is made of. */
+type StreamMessage = Extract<LiveMessage, { type: 'gift' | 'combo' | 'social' | 'viewers' }>;
+
+const isStreamMessage = (msg: LiveMessage): msg is StreamMessage =>
+  msg.type === 'gift' || msg.type === 'combo' || msg.type === 'social' || msg.type === 'viewers';
+
+/**
+ * Applies a run of stream messages to private working copies of `alerts`, the session and the
+ * chart: the same result as folding `reduceLive`, without copying the state once per message. The
+ * run never changes the session's id or kind, so which gifts count is decided once per run.
+ */
+function reduceStream(
+  state: LiveState,
+  messages: readonly LiveMessage[],
+  from: number,
+  to: number,
+): LiveState {
+  const alerts = state.alerts.slice();
+  // Alerts and buckets made in this call: nobody else holds them yet, so they are updated in place.
+  const ownAlerts = new Set<Alert>();
+  const ownBuckets = new Set<MinuteBucket>();
+  const session = state.session ? { ...state.session } : null;
+  let perMinute: MinuteBucket[] | null = null;
+  const shown = state.session;
+  for (let m = from; m < to; m++) {
+    const msg = messages[m];
+    if (!msg || !isStreamMessage(msg)) continue;
+    switch (msg.type) {
+      case 'gift': {
+        const g = msg.gift;
+        const i = alerts.findIndex((a) => a.key === g.key);
+        const prev = i >= 0 ? alerts[i] : undefined;
+        if (prev && ownAlerts.has(prev)) {
+          // Same values as upsertAlert's: gift, startedAt and the coin price stay the first ones.
+          prev.user = g.user;
+          prev.count = Math.max(prev.count, g.count);
+          prev.coins = prev.count * prev.gift.coins;
+          prev.ended = prev.ended || g.ended;
+          prev.origin = g.origin;
+          prev.updatedAt = Math.max(prev.updatedAt, g.time);
+        } else {
+          const next = upsertedAlert(prev, g);
+          ownAlerts.add(next);
+          if (prev) alerts[i] = next;
+          else {
+            alerts.unshift(next);
+            if (alerts.length > ALERT_HISTORY) alerts.length = ALERT_HISTORY;
+          }
+        }
+        if (g.pending || !session || !shown) break;
+        if (!countsInSession(g.origin, shown) || g.sessionId !== shown.id) break;
+        session.coins += g.deltaCoins;
+        session.gifts += g.deltaCount;
+        perMinute ??= state.perMinute.slice();
+        addToMinutesInPlace(perMinute, ownBuckets, g.time, g.deltaCoins, g.deltaCount);
+        break;
+      }
+      case 'combo': {
+        const i = alerts.findIndex((a) => a.key === msg.key);
+        const a = i >= 0 ? alerts[i] : undefined;
+        if (!a) break;
+        const count = Math.max(a.count, msg.count);
+        if (ownAlerts.has(a)) {
+          a.count = count;
+          a.coins = count * a.gift.coins;
+          a.ended = a.ended || msg.ended;
+        } else {
+          const next = { ...a, count, coins: count * a.gift.coins, ended: a.ended || msg.ended };
+          ownAlerts.add(next);
+          alerts[i] = next;
+        }
+        break;
+      }
+      case 'social': {
+        if (!session) break;
+        const key = msg.kind === 'like' ? 'likes' : msg.kind === 'follow' ? 'follows' : 'shares';
+        session[key] += msg.count;
+        break;
+      }
+      case 'viewers':
+        if (session) session.viewers = msg.count;
+        break;
+      default:
+        assertNever(msg, 'stream message');
+    }
+  }
+  return perMinute ? { ...state, alerts, session, perMinute } : { ...state, alerts, session };
+}
+
+/** addToMinutes on a private copy: buckets in `own` were made by this run and may be changed. */
+function addToMinutesInPlace(
+  buckets: MinuteBucket[],
+  own: Set<MinuteBucket>,
+  time: number,
+  coins: number,
+  gifts: number,
+): void {
+  const minute = minuteOf(time);
+  const lastIndex = buckets.length - 1;
+  const last = buckets[lastIndex];
+  let i = -1;
+  if (last && last.minute === minute) i = lastIndex;
+  else if (last && minute < last.minute) {
+    // A late message: its own bucket if still shown, else the chart drops it (as addToMinutes).
+    i = buckets.findIndex((b) => b.minute === minute);
+    if (i < 0) return;
+  }
+  const b = i >= 0 ? buckets[i] : undefined;
+  if (b && own.has(b)) {
+    b.coins += coins;
+    b.gifts += gifts;
+    return;
+  }
+  const next = b
+    ? { minute, coins: b.coins + coins, gifts: b.gifts + gifts }
+    : { minute, coins, gifts };
+  own.add(next);
+  if (b) buckets[i] = next;
+  else {
+    buckets.push(next);
+    if (buckets.length > MINUTE_HISTORY) buckets.splice(0, buckets.length - MINUTE_HISTORY);
+  }
+}
+
+/**
+ * Applies messages in order: the same state as `messages.reduce(reduceLive, state)`, but a run of
+ * gift, combo, social and viewer messages (a committed ingest batch) costs one copy of the state,
+ * not one per message. Pure: never mutates `state` or the messages.
+ */
+export function reduceLiveAll(state: LiveState, messages: readonly LiveMessage[]): LiveState {
+  let next = state;
+  let m = 0;
+  while (m < messages.length) {
+    const msg = messages[m];
+    if (!msg || !isStreamMessage(msg)) {
+      // A hole is skipped, as reduce skips it.
+      if (msg) next = reduceLive(next, msg);
+      m++;
+      continue;
+    }
+    let end = m + 1;
+    for (; end < messages.length; end++) {
+      const e = messages[end];
+      if (!e || !isStreamMessage(e)) break;
+    }
+    // One message alone gains nothing from working copies.
+    next = end - m === 1 ? reduceLive(next, msg) : reduceStream(next, messages, m, end);
+    m = end;
+  }
+  return next;
 }
 
 /** Diamonds of the live session (whole diamonds, rounded down). */
