@@ -148,8 +148,8 @@ type CanonicalGiftInfo = z.infer<typeof canonicalGift.shape.gift>;
 // most of the server's CPU per ingested event. These predicates accept a subset of what the
 // schemas above accept, for which they give the same value (the schemas transform nothing, so a
 // value they accept is the input itself). Anything they do not fully accept goes through zod, so
-// error codes and messages come from one place. Key sets, bounds and the ISO time check are taken
-// from the schemas, so a rule changes in one place.
+// error codes and messages come from one place. Key sets, enums and the ISO time check are read
+// from the schemas and the bounds are the schemas' constants, so a rule changes in one place.
 
 const GIFT_KEYS: ReadonlySet<string> = new Set(Object.keys(canonicalGift.shape));
 const GIFT_INFO_KEYS: ReadonlySet<string> = new Set(Object.keys(canonicalGift.shape.gift.shape));
