@@ -291,6 +291,59 @@ const isStreamMessage = (msg: LiveMessage): msg is StreamMessage =>
   msg.type === 'gift' || msg.type === 'combo' || msg.type === 'social' || msg.type === 'viewers';
 
 /**
+ * The shown alerts as a run of messages changes them, each change O(1): oldest first in `list`,
+ * the shown ones from `lo` on (an alert that falls out of the history stays below `lo`), and the
+ * newest position of each key in `newest`. Alerts this run made are its own and change in place.
+ */
+class AlertWindow {
+  private readonly list: Alert[];
+  private lo = 0;
+  private readonly newest = new Map<string, number>();
+  /** Positions below `base` hold the state's alerts until replaced by one of this run's. */
+  private readonly base: number;
+  private readonly replaced: Uint8Array;
+
+  constructor(alerts: readonly Alert[]) {
+    this.list = alerts.slice().reverse();
+    this.base = this.list.length;
+    this.replaced = new Uint8Array(this.base);
+    this.list.forEach((a, pos) => this.newest.set(a.key, pos));
+  }
+
+  /** Position of the alert shown for `key` (the newest, as findIndex on newest-first finds), or -1. */
+  find(key: string): number {
+    const pos = this.newest.get(key);
+    return pos !== undefined && pos >= this.lo ? pos : -1;
+  }
+
+  at(pos: number): Alert | undefined {
+    return this.list[pos];
+  }
+
+  /** Whether the alert at `pos` was made by this run (so nobody else holds it). */
+  owns(pos: number): boolean {
+    return pos >= this.base || this.replaced[pos] === 1;
+  }
+
+  replace(pos: number, alert: Alert): void {
+    this.list[pos] = alert;
+    if (pos < this.base) this.replaced[pos] = 1;
+  }
+
+  /** A new key: shown first, the oldest beyond ALERT_HISTORY dropped (as upsertAlert does). */
+  add(alert: Alert): void {
+    this.newest.set(alert.key, this.list.length);
+    this.list.push(alert);
+    this.lo = Math.max(this.lo, this.list.length - ALERT_HISTORY);
+  }
+
+  /** Newest first, as LiveState keeps them. */
+  toAlerts(): Alert[] {
+    return this.list.slice(this.lo).reverse();
+  }
+}
+
+/**
  * Applies a run of stream messages to private working copies of `alerts`, the session and the
  * chart: the same result as folding `reduceLive`, without copying the state once per message. The
  * run never changes the session's id or kind, so which gifts count is decided once per run.
@@ -301,9 +354,8 @@ function reduceStream(
   from: number,
   to: number,
 ): LiveState {
-  const alerts = state.alerts.slice();
-  // Alerts and buckets made in this call: nobody else holds them yet, so they are updated in place.
-  const ownAlerts = new Set<Alert>();
+  const alerts = new AlertWindow(state.alerts);
+  // Buckets made in this call: nobody else holds them yet, so they are updated in place.
   const ownBuckets = new Set<MinuteBucket>();
   const session = state.session ? { ...state.session } : null;
   let perMinute: MinuteBucket[] | null = null;
@@ -314,9 +366,9 @@ function reduceStream(
     switch (msg.type) {
       case 'gift': {
         const g = msg.gift;
-        const i = alerts.findIndex((a) => a.key === g.key);
-        const prev = i >= 0 ? alerts[i] : undefined;
-        if (prev && ownAlerts.has(prev)) {
+        const pos = alerts.find(g.key);
+        const prev = pos >= 0 ? alerts.at(pos) : undefined;
+        if (prev && alerts.owns(pos)) {
           // Same values as upsertAlert's: gift, startedAt and the coin price stay the first ones.
           prev.user = g.user;
           prev.count = Math.max(prev.count, g.count);
@@ -324,15 +376,8 @@ function reduceStream(
           prev.ended = prev.ended || g.ended;
           prev.origin = g.origin;
           prev.updatedAt = Math.max(prev.updatedAt, g.time);
-        } else {
-          const next = upsertedAlert(prev, g);
-          ownAlerts.add(next);
-          if (prev) alerts[i] = next;
-          else {
-            alerts.unshift(next);
-            if (alerts.length > ALERT_HISTORY) alerts.length = ALERT_HISTORY;
-          }
-        }
+        } else if (prev) alerts.replace(pos, upsertedAlert(prev, g));
+        else alerts.add(upsertedAlert(undefined, g));
         if (g.pending || !session || !shown) break;
         if (!countsInSession(g.origin, shown) || g.sessionId !== shown.id) break;
         session.coins += g.deltaCoins;
@@ -342,18 +387,21 @@ function reduceStream(
         break;
       }
       case 'combo': {
-        const i = alerts.findIndex((a) => a.key === msg.key);
-        const a = i >= 0 ? alerts[i] : undefined;
+        const pos = alerts.find(msg.key);
+        const a = pos >= 0 ? alerts.at(pos) : undefined;
         if (!a) break;
         const count = Math.max(a.count, msg.count);
-        if (ownAlerts.has(a)) {
+        if (alerts.owns(pos)) {
           a.count = count;
           a.coins = count * a.gift.coins;
           a.ended = a.ended || msg.ended;
         } else {
-          const next = { ...a, count, coins: count * a.gift.coins, ended: a.ended || msg.ended };
-          ownAlerts.add(next);
-          alerts[i] = next;
+          alerts.replace(pos, {
+            ...a,
+            count,
+            coins: count * a.gift.coins,
+            ended: a.ended || msg.ended,
+          });
         }
         break;
       }
@@ -370,7 +418,10 @@ function reduceStream(
         assertNever(msg, 'stream message');
     }
   }
-  return perMinute ? { ...state, alerts, session, perMinute } : { ...state, alerts, session };
+  const shownAlerts = alerts.toAlerts();
+  return perMinute
+    ? { ...state, alerts: shownAlerts, session, perMinute }
+    : { ...state, alerts: shownAlerts, session };
 }
 
 /** addToMinutes on a private copy: buckets in `own` were made by this run and may be changed. */

@@ -94,7 +94,8 @@ function pendingTwin(g: CountedGift): CountedGift {
 
 /**
  * The server's live state: the snapshot every /events client gets on connect, kept current by
- * applying each broadcast message with the shared reducer, exactly as clients do.
+ * applying each broadcast message with the shared reducer, exactly as clients do (a committed
+ * batch's messages all at once with `reduceLiveAll`, which gives the same state).
  */
 export class LiveHub {
   private state: LiveState;
