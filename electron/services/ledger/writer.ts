@@ -379,18 +379,54 @@ interface UserDelta {
 }
 
 /**
+ * Rows keyed by a number, then a string (a session or period, then a viewer): looked up per gift
+ * without building a key string each time.
+ */
+class TwoKeyMap<V> {
+  private readonly outer = new Map<number, Map<string, V>>();
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(a: number, b: string): V | undefined {
+    return this.outer.get(a)?.get(b);
+  }
+
+  set(a: number, b: string, value: V): void {
+    let inner = this.outer.get(a);
+    if (!inner) {
+      inner = new Map();
+      this.outer.set(a, inner);
+    }
+    if (!inner.has(b)) this.count++;
+    inner.set(b, value);
+  }
+
+  forEach(visit: (value: V) => void): void {
+    for (const inner of this.outer.values()) for (const v of inner.values()) visit(v);
+  }
+
+  clear(): void {
+    this.outer.clear();
+    this.count = 0;
+  }
+}
+
+/**
  * Derived-table changes collected over a batch, one entry per row. Every column is either a sum,
  * a min/max, or "the latest value" (the latest non-null for images and avatars), so writing each
  * row once per batch leaves the tables exactly as one upsert per gift would.
  */
 class PendingWrites {
   readonly sessions = new Map<number, SessionDelta>();
-  readonly gifters = new Map<string, GifterDelta>();
+  readonly gifters = new TwoKeyMap<GifterDelta>();
   readonly gifts = new Map<string, GiftDelta>();
   readonly minutes = new Map<string, MinuteDelta>();
-  readonly days = new Map<string, BoardDelta>();
-  readonly weeks = new Map<string, BoardDelta>();
-  readonly months = new Map<string, BoardDelta>();
+  readonly days = new TwoKeyMap<BoardDelta>();
+  readonly weeks = new TwoKeyMap<BoardDelta>();
+  readonly months = new TwoKeyMap<BoardDelta>();
   readonly all = new Map<string, AllTimeDelta>();
   readonly users = new Map<string, UserDelta>();
 
@@ -421,17 +457,16 @@ class PendingWrites {
 }
 
 function addToBoard(
-  board: Map<string, BoardDelta>,
+  board: TwoKeyMap<BoardDelta>,
   period: number,
   userId: string,
   coins: number,
   gifts: number,
   time: number,
 ): void {
-  const key = `${period}${SEP}${userId}`;
-  const d = board.get(key);
+  const d = board.get(period, userId);
   if (!d) {
-    board.set(key, { period, userId, coins, gifts, reachedAt: time });
+    board.set(period, userId, { period, userId, coins, gifts, reachedAt: time });
     return;
   }
   d.coins += coins;
@@ -694,7 +729,7 @@ export class LedgerWriter {
     for (const u of p.users.values()) {
       st.upsertUser.run(u.id, u.handle, u.name, u.avatar, u.firstSeen, u.lastSeen);
     }
-    for (const g of p.gifters.values()) {
+    p.gifters.forEach((g) => {
       if (g.isNew) {
         st.insertSessionGifterLinked.run(
           g.sessionId,
@@ -707,7 +742,7 @@ export class LedgerWriter {
       } else {
         st.addSessionGifter.run(g.coins, g.gifts, g.coins, g.reachedAt, g.sessionId, g.userId);
       }
-    }
+    });
     for (const [id, d] of p.sessions) {
       st.addSessionTotals.run(d.coins, d.gifts, d.gifters, d.lastEventAt, id);
     }
@@ -725,9 +760,9 @@ export class LedgerWriter {
     for (const m of p.minutes.values()) {
       st.upsertMinute.run(m.sessionId, m.minute, m.coins, m.gifts);
     }
-    for (const d of p.days.values()) st.upsertDay.run(d.period, d.userId, d.coins, d.reachedAt);
-    for (const d of p.weeks.values()) st.upsertWeek.run(d.period, d.userId, d.coins, d.reachedAt);
-    for (const d of p.months.values()) st.upsertMonth.run(d.period, d.userId, d.coins, d.reachedAt);
+    p.days.forEach((d) => st.upsertDay.run(d.period, d.userId, d.coins, d.reachedAt));
+    p.weeks.forEach((d) => st.upsertWeek.run(d.period, d.userId, d.coins, d.reachedAt));
+    p.months.forEach((d) => st.upsertMonth.run(d.period, d.userId, d.coins, d.reachedAt));
     for (const d of p.all.values()) {
       st.upsertAll.run(
         d.userId,
@@ -949,8 +984,7 @@ export class LedgerWriter {
     if (step.deltaCount > 0) {
       const coins = step.deltaCoins;
       const count = step.deltaCount;
-      const gifterKey = `${sessionId}${SEP}${e.user.id}`;
-      let gifter = p.gifters.get(gifterKey);
+      let gifter = p.gifters.get(sessionId, e.user.id);
       let newGifter = false;
       if (!gifter) {
         newGifter = this.st.gifterExists.get(sessionId, e.user.id) === undefined;
@@ -963,7 +997,7 @@ export class LedgerWriter {
           reachedAt: e.time,
           prevSessionId: null,
         };
-        p.gifters.set(gifterKey, gifter);
+        p.gifters.set(sessionId, e.user.id, gifter);
       } else {
         gifter.coins += coins;
         gifter.gifts += count;
