@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { ledgerBytes, SEED_REPORT, seedLedger, type SeedResult } from '../../scripts/seed';
-import { spawnServeProcess, type ServeProcess } from '../support/server';
+import { serveNodeOptions, spawnServeProcess, type ServeProcess } from '../support/server';
 import { buildServe } from './builtServe';
 import type { Figure } from './report';
 import { spread, type Spread } from './stats';
@@ -195,10 +195,14 @@ async function spawnBuiltServe(
   dataDir: string,
 ): Promise<{ child: ChildProcess; baseUrl: string; token: string; stop(): Promise<unknown> }> {
   const entry = await buildServe();
-  const child = spawn(process.execPath, [entry, '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, GEMLIGHT_SKIP_WEB_BUILD: '1' },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...serveNodeOptions(), entry, '--port', '0', '--data-dir', dataDir],
+    {
+      env: { ...process.env, GEMLIGHT_SKIP_WEB_BUILD: '1' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const dashboard = await new Promise<string>((res, rej) => {
     const timer = setTimeout(() => rej(new Error('the built server did not start')), 120_000);

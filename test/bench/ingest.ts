@@ -4,6 +4,7 @@ import type { ClientJob, ClientReport } from './ingestClient';
 import type { IngestTarget, TargetReady, TargetUsage } from './ingestServer';
 import type { WriterOnlyJob, WriterOnlyReport } from './writerOnly';
 import type { Figure } from './report';
+import { serveNodeOptions } from '../support/server';
 import { median, quantile, spread, type Spread } from './stats';
 
 /** Benchmark 1: durable ingest throughput against a naive baseline and a bare-ws ceiling. */
@@ -40,7 +41,8 @@ export interface IngestResult {
 
 function forkTs(file: string, args: string[], execArgv: string[] = []): ChildProcess {
   return fork(resolve(HERE, file), args, {
-    execArgv: ['--import', 'tsx', ...execArgv],
+    // Every process runs with `npm run serve`'s node options, the measured server above all.
+    execArgv: [...serveNodeOptions(), '--import', 'tsx', ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }

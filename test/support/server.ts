@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,6 +14,20 @@ import {
 
 /** The repository root (where package.json is). */
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+/**
+ * The node options of `npm run serve`, read from package.json, so that a server started directly
+ * (exact exit codes on signals, no npm in between) and the benchmarks run it exactly alike.
+ */
+export function serveNodeOptions(): string[] {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    scripts: { serve: string };
+  };
+  const words = pkg.scripts.serve.split(/\s+/);
+  if (words[0] !== 'node')
+    throw new Error(`npm run serve does not start node: ${pkg.scripts.serve}`);
+  return words.slice(1).filter((w) => w.startsWith('--max-') || w.startsWith('--expose'));
+}
 
 /** A fresh temporary folder for one test's data. */
 export const tempDataDir = (prefix = 'gemlight-test-'): string =>
@@ -142,12 +156,16 @@ export async function spawnServeProcess(opts: SpawnServeOptions = {}): Promise<S
           stdio: ['ignore', 'pipe', 'pipe'],
           detached: true,
         })
-      : spawn(process.execPath, ['--import', 'tsx', 'electron/serve.ts', ...args], {
-          cwd: REPO_ROOT,
-          // The suite's global setup builds the pages once; children must not rebuild them.
-          env: { ...process.env, GEMLIGHT_SKIP_WEB_BUILD: '1', ...opts.env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
+      : spawn(
+          process.execPath,
+          [...serveNodeOptions(), '--import', 'tsx', 'electron/serve.ts', ...args],
+          {
+            cwd: REPO_ROOT,
+            // The suite's global setup builds the pages once; children must not rebuild them.
+            env: { ...process.env, GEMLIGHT_SKIP_WEB_BUILD: '1', ...opts.env },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
   const output: string[] = [];
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
   const found: Record<string, string> = {};
