@@ -433,7 +433,13 @@ export class GemlightCore {
       op.phase = 'Replacing the ledger with the export';
       op.progress = 0.6;
       await step();
-      op.records = asImportFailure(() => importLedger(this.db, data)).rows;
+      op.records = asImportFailure(() =>
+        importLedger(
+          this.db,
+          data,
+          this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {},
+        ),
+      ).rows;
       op.phase = 'Reloading';
       op.progress = 0.95;
       await step();

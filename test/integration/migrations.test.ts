@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exportLedger, importLedger, ImportError } from '../../electron/services/backup/jsonExport';
 import { restoreInto, RestoreError } from '../../electron/services/ledger/backup';
 import { openLedger } from '../../electron/services/ledger/db';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../electron/services/ledger/migrations';
@@ -78,6 +79,28 @@ describe('schema migrations of an existing ledger', () => {
     }
     // The version-1 file was kept before it was migrated.
     expect(readdirSync(join(dir, 'backups')).some((f) => f.includes('.v1.'))).toBe(true);
+  });
+
+  it('imports a JSON export of an older schema, migrated like a ledger file', () => {
+    const oldFile = join(dir, 'old.db');
+    versionOneLedger(oldFile);
+    const old = openLedger(oldFile, { migrations: MIGRATIONS.filter((m) => m.version === 1) });
+    const data = exportLedger(old);
+    old.close();
+    expect(data.schemaVersion).toBe(1);
+    const db = openLedger(join(dir, 'live', 'gemlight.db'));
+    try {
+      const { rows } = importLedger(db, data);
+      expect(rows).toBeGreaterThan(8);
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(gifterProfile(db, 'ann')?.biggestGift?.name).toBe('Earlier');
+      expect(() => importLedger(db, { ...data, schemaVersion: SCHEMA_VERSION + 1 })).toThrow(
+        ImportError,
+      );
+      expect(db.prepare('SELECT count(*) AS n FROM streaks').get()).toEqual({ n: 4 });
+    } finally {
+      db.close();
+    }
   });
 
   it('restores a backup of an older schema into a running ledger, migrating a copy', () => {

@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
-import type { LedgerDb } from '../ledger/db';
-import { SCHEMA_VERSION } from '../ledger/migrations';
+import { restoreInto } from '../ledger/backup';
+import { openLedger, schemaVersion, type LedgerDb, type OpenLedgerOptions } from '../ledger/db';
+import { MIGRATIONS, SCHEMA_VERSION } from '../ledger/migrations';
 
 /**
  * JSON export and import of the whole ledger: every table, every row, every column, exactly.
@@ -117,14 +121,42 @@ export function parseLedgerExport(text: string): LedgerExport {
 }
 
 /**
- * Replaces the ledger's contents with an export's, in one transaction. Only exports of this
- * schema version are accepted; their tables and columns must match the ledger's exactly.
+ * Replaces the ledger's contents with an export's, in one transaction. Its tables and columns must
+ * match the ledger's schema version exactly; an export of an older version is loaded into a
+ * ledger of that version, migrated, and then copied in.
  */
-export function importLedger(db: LedgerDb, data: LedgerExport): { rows: number } {
-  if (data.schemaVersion !== SCHEMA_VERSION) {
+export function importLedger(
+  db: LedgerDb,
+  data: LedgerExport,
+  options: Pick<OpenLedgerOptions, 'nativeBinding'> = {},
+): { rows: number } {
+  const version = schemaVersion(db);
+  if (data.schemaVersion < 1 || data.schemaVersion > version) {
     throw new ImportError(
-      `The export has schema version ${data.schemaVersion}; this Gemlight imports version ${SCHEMA_VERSION}.`,
+      `The export has schema version ${data.schemaVersion}; this Gemlight imports versions 1 to ${SCHEMA_VERSION}.`,
     );
+  }
+  if (data.schemaVersion < version) {
+    const work = mkdtempSync(join(tmpdir(), 'gemlight-import-'));
+    try {
+      const file = join(work, 'ledger.db');
+      const old = openLedger(file, {
+        ...options,
+        migrations: MIGRATIONS.filter((m) => m.version <= data.schemaVersion),
+      });
+      let imported: { rows: number };
+      try {
+        imported = importLedger(old, data, options);
+      } finally {
+        old.close();
+      }
+      // Brought up to this schema by the same migrations a ledger file goes through.
+      openLedger(file, { ...options, backupDir: work }).close();
+      restoreInto(db, file, options);
+      return imported;
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   }
   const tables = tableNames(db);
   const given = Object.keys(data.tables).sort();
