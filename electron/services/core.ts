@@ -487,7 +487,14 @@ export class GemlightCore {
     // A long operation still running is undone: its transaction never commits.
     if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
     if (this.db.open) {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      try {
+        // Folds the WAL into the file, so the folder holds one file at rest.
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch (error) {
+        // On a full disk the file cannot grow to take the WAL in. Nothing is lost: every commit
+        // is in the WAL, and SQLite folds it in when the ledger next opens.
+        this.options.log(`ledger: could not fold the WAL in at shutdown: ${String(error)}`);
+      }
       this.db.close();
     }
   }
