@@ -26,6 +26,9 @@ export interface ConnectOptions {
   random?: () => number;
 }
 
+/** How often an open page says it is alive, unless `heartbeatMs` says otherwise. */
+export const HEARTBEAT_MS = 15_000;
+
 /** The page's heartbeat frame. */
 export const HEARTBEAT_FRAME = JSON.stringify({ type: 'heartbeat' });
 
@@ -50,7 +53,7 @@ export function connectEvents(opts: ConnectOptions): () => void {
   let socket: WebSocket | null = null;
   let retry: ReturnType<typeof setTimeout> | null = null;
   let heartbeat: ReturnType<typeof setInterval> | null = null;
-  const beatEvery = opts.heartbeatMs ?? 15_000;
+  const beatEvery = opts.heartbeatMs ?? HEARTBEAT_MS;
   let stopped = false;
 
   const open = (): void => {

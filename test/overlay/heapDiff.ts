@@ -1,15 +1,16 @@
-import type { CDPSession, Page } from 'playwright-core';
+import type { CDPSession } from 'playwright-core';
 import { ensureOverlayBuilt } from '../bench/overlayBuild';
-import { waitInPage } from '../bench/pageWait';
+import { HEAP_SETTLE_MS } from '../bench/overlayCost';
 import { launchChromium } from '../support/browser';
-import { IngestClient, spawnServeProcess } from '../support/server';
+import { spawnServeProcess } from '../support/server';
+import { OVERLAY_OPEN, sendStorm, settledHeapBytes, waitForPage } from './overlayStorm';
 
 /**
  * Finds what the overlay page keeps after an alert storm: CDP heap snapshots before and after
  * benchmark 4's storm (same gifts, same rate), diffed by object id (ids are stable within one
  * page), grouped by node type and constructor, with one retainer path per big group.
  *
- *   npx tsx test/overlay/heapDiff.ts [alerts=2000] [rate=100] [idle ms after storm 2=0]
+ *   npx tsx test/overlay/heapDiff.ts [alerts=2000] [rate=100] [idle ms after each storm=HEAP_SETTLE_MS]
  */
 
 interface Snapshot {
@@ -19,11 +20,14 @@ interface Snapshot {
       node_types: unknown[];
       edge_fields: string[];
       edge_types: unknown[];
+      location_fields?: string[];
     };
   };
   nodes: number[];
   edges: number[];
   strings: string[];
+  /** Source positions of closures: [node offset, script id, line, column] per entry. */
+  locations?: number[];
 }
 
 interface Node {
@@ -39,6 +43,8 @@ class Heap {
   readonly byId = new Map<number, Node>();
   /** Retainers: node index → [from node index, edge name]. */
   readonly retainers = new Map<number, [number, string][]>();
+  /** Where a closure's source is: node index → "script#id:line:column". */
+  readonly locations = new Map<number, string>();
 
   constructor(s: Snapshot) {
     const nf = s.snapshot.meta.node_fields;
@@ -82,6 +88,23 @@ class Heap {
         this.retainers.set(to, list);
       }
     }
+    const lf = s.snapshot.meta.location_fields ?? [];
+    const loc = s.locations ?? [];
+    const [lNode, lScript, lLine, lCol] = ['object_index', 'script_id', 'line', 'column'].map((f) =>
+      lf.indexOf(f),
+    ) as [number, number, number, number];
+    for (let i = 0; lf.length > 0 && i < loc.length; i += lf.length) {
+      this.locations.set(
+        (loc[i + lNode] ?? 0) / nl,
+        `script#${loc[i + lScript]}:${loc[i + lLine]}:${loc[i + lCol]}`,
+      );
+    }
+  }
+
+  /** A closure's name, or for an anonymous one its source position (script, line, column). */
+  private closureLabel(index: number): string {
+    const where = this.locations.get(index) ?? '?';
+    return `${this.nodes[index]?.name || '(anonymous)'} @${where}`;
   }
 
   /** The nearest holder of a node: its first retainer, looking through arrays and system data. */
@@ -114,9 +137,15 @@ class Heap {
           const node = this.nodes[from];
           if (!node || seen.has(from)) continue;
           seen.add(from);
-          if (node.type === 'closure') return node.name || '(anonymous)';
+          if (node.type === 'closure') return this.closureLabel(from);
           const sfi = /^system \/ SharedFunctionInfo(?: \/ (.*))?$/.exec(node.name);
-          if (sfi) return sfi[1] ?? '(anonymous)';
+          if (sfi) {
+            // Named by a closure sharing it, which also knows the source position.
+            const closure = (this.retainers.get(from) ?? []).find(
+              ([c]) => this.nodes[c]?.type === 'closure',
+            );
+            return closure ? this.closureLabel(closure[0]) : (sfi[1] ?? '(anonymous)');
+          }
           next.push(from);
         }
       }
@@ -162,12 +191,7 @@ async function snapshot(cdp: CDPSession): Promise<Heap> {
   return new Heap(JSON.parse(chunks.join('')) as Snapshot);
 }
 
-async function usedHeap(cdp: CDPSession): Promise<number> {
-  await cdp.send('HeapProfiler.collectGarbage');
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
-}
+const usedHeap = settledHeapBytes;
 
 /**
  * The same reading after a critical memory-pressure notification: V8 then runs its last-resort GC,
@@ -177,42 +201,6 @@ async function usedHeap(cdp: CDPSession): Promise<number> {
 async function usedHeapUnderPressure(cdp: CDPSession): Promise<number> {
   await cdp.send('Memory.simulatePressureNotification', { level: 'critical' });
   return usedHeap(cdp);
-}
-
-async function storm(
-  page: Page,
-  wsUrl: string,
-  token: string,
-  round: number,
-  alerts: number,
-  rate: number,
-): Promise<void> {
-  const client = await IngestClient.connect(wsUrl, token);
-  const perFrame = Math.max(1, Math.round(rate / 10));
-  const began = performance.now();
-  for (let sent = 0; sent < alerts;) {
-    const batch = [];
-    for (let k = 0; k < perFrame && sent < alerts; k++, sent++) {
-      const big = sent % 50 === 0;
-      batch.push({
-        type: 'gift',
-        id: `cost-${round}-${sent}`,
-        user: { id: `u${sent % 300}`, handle: `fan${sent % 300}`, name: `Fan ${sent % 300}` },
-        gift: big
-          ? { id: 9901, name: 'Bench Castle', coins: 5000, streakable: false }
-          : { id: 9902, name: 'Bench Star', coins: 10, streakable: false },
-        count: 1,
-      });
-    }
-    await client.send(batch);
-    const wait = began + (sent / rate) * 1000 - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  }
-  client.close();
-  while ((await page.evaluate('window.gemlightOverlay.cardsOnScreen()')) !== 0) {
-    await page.waitForTimeout(250);
-  }
-  await page.waitForTimeout(1_000);
 }
 
 function diff(before: Heap, after: Heap, label: string): void {
@@ -270,11 +258,20 @@ function diff(before: Heap, after: Heap, label: string): void {
   for (const [owner, size] of [...owners].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
     console.log(`${(size / 1024).toFixed(1).padStart(8)}  ${owner}`);
   }
+  const scripts = new Map<string, number>();
+  for (const [fn, size] of functions) {
+    const script = /@(script#\d+)/.exec(fn)?.[1] ?? '(no position)';
+    scripts.set(script, (scripts.get(script) ?? 0) + size);
+  }
+  console.log(
+    'new compiled code/feedback by script (KiB):',
+    Object.fromEntries([...scripts].map(([k, v]) => [k, Math.round(v / 1024)])),
+  );
   const fnRows = [...functions].sort((a, b) => b[1] - a[1]);
   console.log(
     `new compiled code/feedback by function (${fnRows.length} functions, KiB):`,
     fnRows
-      .slice(0, 25)
+      .slice(0, 40)
       .map(([fn, size]) => `${fn} ${(size / 1024).toFixed(1)}`)
       .join(', '),
   );
@@ -297,16 +294,13 @@ async function main(): Promise<void> {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
     await page.goto(serve.overlayUrl);
-    await waitInPage(
-      page,
-      'Boolean(window.gemlightOverlay && window.gemlightOverlay.connection === "open")',
-    );
+    await waitForPage(cdp, OVERLAY_OPEN);
     await page.waitForTimeout(2_000);
     const mib = (b: number): string => (b / 2 ** 20).toFixed(3);
-    const idleMs = Number(process.argv[4] ?? 80_000);
+    const idleMs = Number(process.argv[4] ?? HEAP_SETTLE_MS);
     const h0 = await usedHeap(cdp);
     const s0 = await snapshot(cdp);
-    await storm(page, serve.wsUrl, serve.token, 1, alerts, rate);
+    await sendStorm(cdp, serve, 1, { alerts, rate });
     const h1 = await usedHeap(cdp);
     const s1 = await snapshot(cdp);
     // Longer than the scheduler's key window plus one heartbeat, so remembered keys age out.
@@ -314,13 +308,13 @@ async function main(): Promise<void> {
     const h2 = await usedHeap(cdp);
     const s2 = await snapshot(cdp);
     const p2 = await usedHeapUnderPressure(cdp);
-    await storm(page, serve.wsUrl, serve.token, 2, alerts, rate);
+    await sendStorm(cdp, serve, 2, { alerts, rate });
     await page.waitForTimeout(idleMs);
     const h3 = await usedHeap(cdp);
     const s3 = await snapshot(cdp);
     const ratio = (b: number): string => `${mib(b)} MiB (${(b / h0).toFixed(3)}×)`;
     console.log(`JSHeapUsedSize after forced GC: before the storm ${mib(h0)} MiB`);
-    console.log(`  right after storm 1 (cards gone + 1 s): ${ratio(h1)}`);
+    console.log(`  right after storm 1 (cards gone): ${ratio(h1)}`);
     console.log(
       `  after ${idleMs} ms idle: ${ratio(h2)}; then critical memory pressure: ${ratio(p2)}`,
     );
