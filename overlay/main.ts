@@ -3,7 +3,7 @@ import { newTopGifter } from '../shared/leaderboard';
 import { emptyLiveState, reduceLive, type LiveMessage, type LiveState } from '../shared/liveState';
 import { assertNever } from '../shared/result';
 import { AlertView } from './alertView';
-import { amountFormat } from './amounts';
+import { amountFormat, type AmountFormat } from './amounts';
 import { GoalView, LeaderboardView, ShoutoutView } from './boardViews';
 import { parseConfig, type OverlayConfig } from './config';
 import { connectEvents, type ConnectionState } from './connection';
@@ -79,7 +79,16 @@ function start(): void {
   };
 
   let state: LiveState = emptyLiveState();
-  const format = (): ReturnType<typeof amountFormat> => amountFormat(config.unit, state.session);
+  // One format per session rate, not one per card: parsing the rate (exact rationals, a gcd) for
+  // every alert of a storm costs time and leaves its compiled code behind in the page.
+  let formatted: { rate: string | null; format: AmountFormat } | null = null;
+  const format = (): AmountFormat => {
+    const rate = state.session?.diamondsPerCoin ?? null;
+    if (formatted === null || formatted.rate !== rate) {
+      formatted = { rate, format: amountFormat(config.unit, state.session) };
+    }
+    return formatted.format;
+  };
   // The combined layout places goal and board itself; `position` then moves the alerts only.
   const all = config.widget === 'all';
   const goal = wants('goal')
