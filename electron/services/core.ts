@@ -275,12 +275,16 @@ export class GemlightCore {
     }
   }
 
-  /** Submits raw events as a push client would. */
+  /**
+   * Submits raw events as a push client would; `rawTexts` is each event's JSON as received, when
+   * the caller has it (kept in the raw log instead of serializing the event again).
+   */
   submit(
     raw: readonly unknown[],
     meta: { source: string; origin: EventOrigin },
+    rawTexts?: readonly string[],
   ): Promise<IngestReply[]> {
-    return this.ingest(raw, meta);
+    return this.ingest(raw, meta, rawTexts);
   }
 
   /**
@@ -290,9 +294,10 @@ export class GemlightCore {
   private ingest(
     raw: readonly unknown[],
     meta: { source: string; origin: EventOrigin },
+    rawTexts?: readonly string[],
   ): Promise<IngestReply[]> {
     const op = this.operation;
-    if (op?.state !== 'running') return this.pipeline.submit(raw, meta);
+    if (op?.state !== 'running') return this.pipeline.submit(raw, meta, rawTexts);
     if (this.deferredEvents + raw.length > MAX_DEFERRED_EVENTS) {
       return Promise.resolve(
         raw.map((r) => ({
@@ -306,7 +311,9 @@ export class GemlightCore {
     this.deferredEvents += raw.length;
     op.deferredEvents = this.deferredEvents;
     return new Promise((resolve, reject) => {
-      this.deferred.push(() => void this.pipeline.submit(raw, meta).then(resolve, reject));
+      this.deferred.push(
+        () => void this.pipeline.submit(raw, meta, rawTexts).then(resolve, reject),
+      );
     });
   }
 

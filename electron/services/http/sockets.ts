@@ -6,6 +6,7 @@ import type { IngestReply } from '../../../shared/api';
 import type { OverlayPresence } from '../../../shared/liveState';
 import type { Secrets } from '../config/secrets';
 import type { GemlightCore } from '../core';
+import { frameElementTexts } from '../ingest/frameText';
 import { clientIdOf, MAX_EVENTS_PER_FRAME } from '../ingest/pipeline';
 import { accessOf, hostAllowed, originAllowed } from './door';
 
@@ -191,7 +192,11 @@ export class SocketEndpoints {
         },
       ]);
     }
-    return this.deps.core.submit(items, { source: 'push', origin: 'live' });
+    return this.deps.core.submit(
+      items,
+      { source: 'push', origin: 'live' },
+      frameElementTexts(text, parsed) ?? undefined,
+    );
   }
 
   private onEvents(ws: WebSocket, url: URL): void {

@@ -111,14 +111,22 @@ export class IngestPipeline {
     return { commits: this.committedBatches, records: this.committedRecords };
   }
 
-  /** Normalizes and commits events; one reply per event, in order, after the commit. */
-  submit(raw: readonly unknown[], meta: SubmitMeta): Promise<IngestReply[]> {
+  /**
+   * Normalizes and commits events; one reply per event, in order, after the commit. `rawTexts`,
+   * when given, holds each event's JSON text as received (else it is serialized from `raw`).
+   */
+  submit(
+    raw: readonly unknown[],
+    meta: SubmitMeta,
+    rawTexts?: readonly string[],
+  ): Promise<IngestReply[]> {
     const now = this.options.now();
     const catalog = this.options.catalog();
     const job: Job = { records: [], replies: [], slots: [], resolve: () => undefined };
     // One context per frame, not per event: fewer allocations on the hot path.
     const context = { now, catalog, origin: meta.origin, makeId: newEventId };
-    for (const item of raw) {
+    for (let index = 0; index < raw.length; index++) {
+      const item = raw[index];
       if (this.closed) {
         job.replies.push({
           type: 'error',
@@ -149,7 +157,7 @@ export class IngestPipeline {
       }
       let rawText: string;
       try {
-        rawText = JSON.stringify(item);
+        rawText = rawTexts?.[index] ?? JSON.stringify(item);
       } catch {
         // JSON.parse accepts nesting that JSON.stringify overflows the stack on; refuse the
         // event instead of letting the RangeError escape the socket handler and end the process.
