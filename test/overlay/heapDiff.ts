@@ -1,7 +1,7 @@
-import type { CDPSession } from 'playwright-core';
+import { chromium, type CDPSession } from 'playwright-core';
 import { ensureOverlayBuilt } from '../bench/overlayBuild';
 import { HEAP_SETTLE_MS } from '../bench/overlayCost';
-import { launchChromium } from '../support/browser';
+import { CHROMIUM_FLAGS, findChromium } from '../support/browser';
 import { spawnServeProcess } from '../support/server';
 import { OVERLAY_OPEN, sendStorm, settledHeapBytes, waitForPage } from './overlayStorm';
 
@@ -10,7 +10,7 @@ import { OVERLAY_OPEN, sendStorm, settledHeapBytes, waitForPage } from './overla
  * benchmark 4's storm (same gifts, same rate), diffed by object id (ids are stable within one
  * page), grouped by node type and constructor, with one retainer path per big group.
  *
- *   npx tsx test/overlay/heapDiff.ts [alerts=2000] [rate=100] [idle ms after each storm=HEAP_SETTLE_MS]
+ *   [JS_FLAGS=…] npx tsx test/overlay/heapDiff.ts [alerts=2000] [rate=100] [idle ms after each storm=HEAP_SETTLE_MS]
  */
 
 interface Snapshot {
@@ -237,7 +237,9 @@ function diff(before: Heap, after: Heap, label: string): void {
   for (const n of after.nodes) {
     if (before.byId.has(n.id)) continue;
     const kind =
-      n.type === 'native'
+      // "native system / …" nodes (function templates, dependent-code lists) live in V8's heap;
+      // other native nodes are Blink's (Oilpan), outside JSHeapUsedSize.
+      n.type === 'native' && !n.name.startsWith('system /')
         ? 'blink/native (outside JSHeapUsedSize)'
         : n.type === 'code' || n.type === 'object shape' || n.name.startsWith('system /')
           ? 'V8 code, feedback and shapes'
@@ -288,7 +290,14 @@ async function main(): Promise<void> {
   const rate = Number(process.argv[3] ?? 100);
   await ensureOverlayBuilt(console.log);
   const serve = await spawnServeProcess({ via: 'node', env: { GEMLIGHT_SKIP_WEB_BUILD: '1' } });
-  const browser = await launchChromium();
+  // JS_FLAGS is for diagnosis only, e.g. "--stress-flush-code --flush-baseline-code" shows what
+  // is left once V8 has flushed every function's code it is allowed to.
+  const jsFlags = process.env.JS_FLAGS;
+  const browser = await chromium.launch({
+    executablePath: findChromium(),
+    headless: true,
+    args: [...CHROMIUM_FLAGS, ...(jsFlags ? [`--js-flags=${jsFlags}`] : [])],
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     const cdp = await page.context().newCDPSession(page);
