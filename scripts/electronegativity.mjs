@@ -75,42 +75,11 @@ try {
   for (const entry of readdirSync(root)) {
     if (!SKIPPED.has(entry)) cpSync(join(root, entry), join(sources, entry), { recursive: true });
   }
-  const run = spawnSync(
-    process.execPath,
-    [cli, '-i', sources, '-r', '-v', 'false', '-e', electronVersion, '-o', csv],
-    { encoding: 'utf8', timeout: 240_000 },
-  );
-  if (run.status !== 0) {
-    console.error(run.stdout, run.stderr);
-    console.error(
-      `[electronegativity] the scan itself failed (${run.error?.message ?? `exit ${run.status}`}).`,
-    );
+  const rows = scanRows(sources, csv);
+  if (rows === null) {
+    console.error('[electronegativity] the scan wrote an unreadable report twice.');
     process.exit(1);
   }
-  const rows = readFileSync(csv, 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter((line) => line.trim() !== '')
-    .map(csvFields)
-    .map(
-      ([
-        id = '',
-        severity = '',
-        confidence = '',
-        file = '',
-        location = '',
-        sample = '',
-        description = '',
-      ]) => ({
-        id,
-        severity,
-        confidence,
-        file,
-        location,
-        sample,
-        description,
-      }),
-    );
 
   const unexplained = [];
   for (const f of rows) {
@@ -134,4 +103,53 @@ try {
   process.exitCode = unexplained.length === 0 ? 0 : 1;
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/**
+ * Runs the scan and reads its CSV report. The tool now and then writes a garbled report (a row cut
+ * mid-field); a report whose check ids are not ids is thrown away and the scan run once more.
+ */
+function scanRows(sources, csv) {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    rmSync(csv, { force: true });
+    const run = spawnSync(
+      process.execPath,
+      [cli, '-i', sources, '-r', '-v', 'false', '-e', electronVersion, '-o', csv],
+      { encoding: 'utf8', timeout: 240_000 },
+    );
+    if (run.status !== 0) {
+      console.error(run.stdout, run.stderr);
+      console.error(
+        `[electronegativity] the scan itself failed (${run.error?.message ?? `exit ${run.status}`}).`,
+      );
+      process.exit(1);
+    }
+    const rows = readFileSync(csv, 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter((line) => line.trim() !== '')
+      .map(csvFields)
+      .map(
+        ([
+          id = '',
+          severity = '',
+          confidence = '',
+          file = '',
+          location = '',
+          sample = '',
+          description = '',
+        ]) => ({
+          id,
+          severity,
+          confidence,
+          file,
+          location,
+          sample,
+          description,
+        }),
+      );
+    if (rows.every((r) => /^[A-Z][A-Z0-9_]*$/.test(r.id))) return rows;
+    console.log('[electronegativity] the report was garbled; scanning again.');
+  }
+  return null;
 }
