@@ -13,15 +13,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundledCatalog } from '../shared/catalog';
-import { ratesAt } from '../shared/earnings';
 import type { LiveEvent } from '../shared/events';
 import { normalizeEvent } from '../shared/normalize';
-import { loadSettings } from '../electron/services/config/settings';
-import { loadSchedule } from '../electron/services/ledger/config';
 import { openLedger } from '../electron/services/ledger/db';
-import { LedgerWriter } from '../electron/services/ledger/writer';
 import { TrafficGenerator } from '../electron/services/sources/simulator';
 import { connectorShape } from '../test/bench/traffic';
+import { writerFromStoredSettings } from '../electron/services/ledger/storedWriter';
 
 /** What to seed. */
 export interface SeedOptions {
@@ -114,13 +111,7 @@ export function seedLedger(options: SeedOptions): SeedResult {
   const db = openLedger(file);
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -262144');
-  const settings = loadSettings(db);
-  const schedule = loadSchedule(db);
-  const writer = new LedgerWriter(db, {
-    ratesAt: (time) => ratesAt(schedule, time),
-    sessionIdleTimeoutMs: () => settings.sessionIdleTimeoutMs,
-    streakTimeoutMs: () => settings.streakTimeoutMs,
-  });
+  const { writer } = writerFromStoredSettings(db);
   const seed = options.seed ?? 1;
   const traffic = new TrafficGenerator({
     seed,

@@ -9,18 +9,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundledCatalog } from '../../shared/catalog';
-import { ratesAt } from '../../shared/earnings';
 import { reduceLive, reduceLiveAll, type LiveMessage } from '../../shared/liveState';
 import { normalizeEvent } from '../../shared/normalize';
-import { loadSettings } from '../../electron/services/config/settings';
 import type { CommittedBatch } from '../../electron/services/ingest/pipeline';
 import { CashBook } from '../../electron/services/ledger/cashBook';
-import { loadSchedule } from '../../electron/services/ledger/config';
 import { openLedger } from '../../electron/services/ledger/db';
-import { LedgerWriter } from '../../electron/services/ledger/writer';
 import { LiveHub } from '../../electron/services/live/hub';
 import { median } from './stats';
 import { GiftTraffic } from './traffic';
+import { writerFromStoredSettings } from '../../electron/services/ledger/storedWriter';
 
 /** Median µs per gift of each hub entry point. */
 export interface HubMicroResult {
@@ -36,13 +33,7 @@ export function hubMicro(batches: number, batchSize: number): HubMicroResult {
   const dir = mkdtempSync(join(tmpdir(), 'gemlight-bench-hub-'));
   try {
     const db = openLedger(join(dir, 'gemlight.db'));
-    const settings = loadSettings(db);
-    const schedule = loadSchedule(db);
-    const writer = new LedgerWriter(db, {
-      ratesAt: (time) => ratesAt(schedule, time),
-      sessionIdleTimeoutMs: () => settings.sessionIdleTimeoutMs,
-      streakTimeoutMs: () => settings.streakTimeoutMs,
-    });
+    const { writer, settings } = writerFromStoredSettings(db);
     let clock = Date.now();
     const hub = new LiveHub({
       db,

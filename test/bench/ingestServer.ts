@@ -11,15 +11,12 @@ import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData } from 'ws';
 import { bundledCatalog } from '../../shared/catalog';
-import { ratesAt } from '../../shared/earnings';
 import { normalizeEvent } from '../../shared/normalize';
 import type { IngestReply } from '../../shared/api';
 import { startGemlight } from '../../electron/services/app';
-import { loadSettings } from '../../electron/services/config/settings';
-import { loadSchedule } from '../../electron/services/ledger/config';
 import { openLedger } from '../../electron/services/ledger/db';
-import { LedgerWriter } from '../../electron/services/ledger/writer';
 import { clientIdOf } from '../../electron/services/ingest/pipeline';
+import { writerFromStoredSettings } from '../../electron/services/ledger/storedWriter';
 
 /** Which server this process runs. */
 export type IngestTarget = 'gemlight' | 'naive' | 'ceiling';
@@ -88,13 +85,7 @@ async function main(): Promise<void> {
     stop = () => server.stop();
   } else if (target === 'naive') {
     const db = openLedger(join(dataDir, 'gemlight.db'));
-    const settings = loadSettings(db);
-    const schedule = loadSchedule(db);
-    const writer = new LedgerWriter(db, {
-      ratesAt: (time) => ratesAt(schedule, time),
-      sessionIdleTimeoutMs: () => settings.sessionIdleTimeoutMs,
-      streakTimeoutMs: () => settings.streakTimeoutMs,
-    });
+    const { writer } = writerFromStoredSettings(db);
     let serial = 0;
     const bare = await bareServer((items) =>
       items.map((item): IngestReply => {

@@ -9,13 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { bundledCatalog } from '../../shared/catalog';
-import { ratesAt } from '../../shared/earnings';
 import { normalizeEvent } from '../../shared/normalize';
-import { loadSettings } from '../../electron/services/config/settings';
-import { loadSchedule } from '../../electron/services/ledger/config';
 import { openLedger } from '../../electron/services/ledger/db';
-import { LedgerWriter } from '../../electron/services/ledger/writer';
 import { GiftTraffic } from './traffic';
+import { writerFromStoredSettings } from '../../electron/services/ledger/storedWriter';
 
 /** Time spent in one statement. */
 export interface StatementCost {
@@ -49,13 +46,7 @@ export function writerBreakdown(gifts: number): { perGiftUs: number; costs: Stat
   const dir = mkdtempSync(join(tmpdir(), 'gemlight-bench-writer-'));
   try {
     const db = openLedger(join(dir, 'gemlight.db'));
-    const settings = loadSettings(db);
-    const schedule = loadSchedule(db);
-    const writer = new LedgerWriter(db, {
-      ratesAt: (time) => ratesAt(schedule, time),
-      sessionIdleTimeoutMs: () => settings.sessionIdleTimeoutMs,
-      streakTimeoutMs: () => settings.streakTimeoutMs,
-    });
+    const { writer } = writerFromStoredSettings(db);
     const costs = new Map<string, Timed>();
     const statements = (writer as unknown as { st: Record<string, unknown> }).st;
     for (const [name, value] of Object.entries(statements)) {

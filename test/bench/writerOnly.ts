@@ -9,14 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundledCatalog } from '../../shared/catalog';
-import { ratesAt } from '../../shared/earnings';
 import { normalizeEvent } from '../../shared/normalize';
 import type { LiveEvent } from '../../shared/events';
-import { loadSettings } from '../../electron/services/config/settings';
-import { loadSchedule } from '../../electron/services/ledger/config';
 import { openLedger } from '../../electron/services/ledger/db';
-import { LedgerWriter } from '../../electron/services/ledger/writer';
 import { GiftTraffic } from './traffic';
+import { writerFromStoredSettings } from '../../electron/services/ledger/storedWriter';
 
 /** What the parent asks for. */
 export interface WriterOnlyJob {
@@ -36,13 +33,7 @@ function run(job: WriterOnlyJob): WriterOnlyReport {
   const dir = mkdtempSync(join(tmpdir(), 'gemlight-bench-writer-only-'));
   try {
     const db = openLedger(join(dir, 'gemlight.db'));
-    const settings = loadSettings(db);
-    const schedule = loadSchedule(db);
-    const writer = new LedgerWriter(db, {
-      ratesAt: (time) => ratesAt(schedule, time),
-      sessionIdleTimeoutMs: () => settings.sessionIdleTimeoutMs,
-      streakTimeoutMs: () => settings.streakTimeoutMs,
-    });
+    const { writer } = writerFromStoredSettings(db);
     const traffic = new GiftTraffic(job.seed, `w${job.seed}-${process.pid}`, true);
     const now = Date.now();
     const prepared: { event: LiveEvent; raw: string }[] = [];

@@ -2,17 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ratesAt } from '../../shared/earnings';
 import type { GiftEvent, LiveEvent } from '../../shared/events';
 import { reduceLive, type LiveMessage } from '../../shared/liveState';
-import { loadSettings } from '../../electron/services/config/settings';
 import type { CommittedBatch } from '../../electron/services/ingest/pipeline';
 import { CashBook } from '../../electron/services/ledger/cashBook';
-import { loadSchedule } from '../../electron/services/ledger/config';
 import { openLedger, type LedgerDb } from '../../electron/services/ledger/db';
-import { LedgerWriter } from '../../electron/services/ledger/writer';
 import { LiveHub, type LiveHubContext } from '../../electron/services/live/hub';
 import { T0, lion, rose } from './liveFixtures';
+import { writerFromStoredSettings } from '../../electron/services/ledger/storedWriter';
 
 const dirs: string[] = [];
 const dbs: LedgerDb[] = [];
@@ -31,13 +28,7 @@ function openHubLedger(): {
   dirs.push(dir);
   const db = openLedger(join(dir, 'gemlight.db'));
   dbs.push(db);
-  const settings = loadSettings(db);
-  const schedule = loadSchedule(db);
-  const writer = new LedgerWriter(db, {
-    ratesAt: (time) => ratesAt(schedule, time),
-    sessionIdleTimeoutMs: () => settings.sessionIdleTimeoutMs,
-    streakTimeoutMs: () => settings.streakTimeoutMs,
-  });
+  const { writer, settings } = writerFromStoredSettings(db);
   let clock = T0;
   const ctx: LiveHubContext = {
     db,
