@@ -200,6 +200,12 @@ function upsertedAlert(prev: Alert | undefined, g: CountedGift): Alert {
   };
 }
 
+/** The session counter a social message adds to. */
+const socialCounter = (
+  kind: Extract<LiveMessage, { type: 'social' }>['kind'],
+): 'likes' | 'follows' | 'shares' =>
+  kind === 'like' ? 'likes' : kind === 'follow' ? 'follows' : 'shares';
+
 /** Whether a gift with this origin adds to the shown session. */
 function countsInSession(origin: EventOrigin, session: LiveSession | null): boolean {
   if (!session) return false;
@@ -251,7 +257,7 @@ export function reduceLive(state: LiveState, msg: LiveMessage): LiveState {
     }
     case 'social': {
       if (!state.session) return state;
-      const key = msg.kind === 'like' ? 'likes' : msg.kind === 'follow' ? 'follows' : 'shares';
+      const key = socialCounter(msg.kind);
       return { ...state, session: { ...state.session, [key]: state.session[key] + msg.count } };
     }
     case 'viewers':
@@ -407,7 +413,7 @@ function reduceStream(
       }
       case 'social': {
         if (!session) break;
-        const key = msg.kind === 'like' ? 'likes' : msg.kind === 'follow' ? 'follows' : 'shares';
+        const key = socialCounter(msg.kind);
         session[key] += msg.count;
         break;
       }

@@ -150,8 +150,7 @@ export function importLedger(
       } finally {
         old.close();
       }
-      // Brought up to this schema by the same migrations a ledger file goes through.
-      openLedger(file, { ...options, backupDir: work }).close();
+      // Restoring an older ledger file migrates a copy of it first.
       restoreInto(db, file, options);
       return imported;
     } finally {

@@ -97,7 +97,7 @@ export class IngestPipeline {
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
   /** When the last flush ended (monotonic ms): commits are paced from it. */
-  private lastCommitEndedAt = Number.NEGATIVE_INFINITY;
+  private lastFlushEndedAt = Number.NEGATIVE_INFINITY;
   private pendingCount = 0;
   private extraWork: (() => LedgerEffect[])[] = [];
   private closed = false;
@@ -234,7 +234,7 @@ export class IngestPipeline {
       // at once (as soon as the frames already received are read, so an alert never waits for
       // company); under load a batch gathers until one window after the previous commit ended,
       // so many events share one fsync.
-      const wait = this.lastCommitEndedAt + (this.options.groupWindowMs ?? 2) - performance.now();
+      const wait = this.lastFlushEndedAt + (this.options.groupWindowMs ?? 2) - performance.now();
       if (wait > 0) this.timer = setTimeout(() => this.flush(), wait);
       else this.immediate = setImmediate(() => this.flush());
     }
@@ -326,7 +326,7 @@ export class IngestPipeline {
       });
       job.resolve(job.replies.filter((r): r is IngestReply => r !== null));
     }
-    this.lastCommitEndedAt = performance.now();
+    this.lastFlushEndedAt = performance.now();
   }
 
   /** Hands the applied, uncommitted batch to `onApplied`; a failure there never aborts the batch. */
