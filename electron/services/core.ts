@@ -390,6 +390,11 @@ export class GemlightCore {
     return { ...op };
   }
 
+  /** The native SQLite binding to open other ledger files with (Electron's own, in the app). */
+  private nativeBindingOption(): { nativeBinding?: string } {
+    return this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {};
+  }
+
   /** Re-reads everything kept in memory after the ledger's tables were replaced or rebuilt. */
   private reloadAfterLedgerChange(): void {
     this.settingsValue = loadSettings(this.db);
@@ -441,11 +446,7 @@ export class GemlightCore {
       op.progress = 0.6;
       await step();
       op.records = asImportFailure(() =>
-        importLedger(
-          this.db,
-          data,
-          this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {},
-        ),
+        importLedger(this.db, data, this.nativeBindingOption()),
       ).rows;
       op.phase = 'Reloading';
       op.progress = 0.95;
@@ -695,22 +696,12 @@ export class GemlightCore {
         // Keep what is being replaced, in case the restore was a mistake.
         await backupNow(this.db, this.backupDir, this.now(), 'pre-restore');
         try {
-          restoreInto(
-            this.db,
-            join(this.backupDir, p.file),
-            this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {},
-          );
+          restoreInto(this.db, join(this.backupDir, p.file), this.nativeBindingOption());
         } catch (error) {
           if (error instanceof RestoreError) throw new ApiFailure('conflict', error.message);
           throw error;
         }
-        this.settingsValue = loadSettings(this.db);
-        this.schedule = loadSchedule(this.db);
-        this.goalValue = loadGoal(this.db);
-        this.writer.reloadOpenSessions();
-        this.cash.reload(this.settingsValue.currency);
-        this.rangeGifters.clear();
-        this.hub.resync();
+        this.reloadAfterLedgerChange();
         return { restored: true };
       },
       'app.info': () => this.options.appInfo(),

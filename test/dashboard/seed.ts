@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import type { IngestReply } from '../../shared/api';
 import { bundledCatalog } from '../../shared/catalog';
+import { seededRandom } from '../../shared/random';
 
 /**
  * Realistic, deterministic history for the dashboard tests and screenshots, sent through the real
@@ -15,18 +16,6 @@ const DAY = 24 * HOUR;
 
 /** A canonical ingest event (the subset the seed sends). */
 export type SeedEvent = Record<string, unknown> & { id: string; type: string };
-
-/** A small deterministic PRNG (mulberry32): the same seed gives the same history. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = [
   'Mia',
@@ -202,7 +191,7 @@ export function history(
   now: number,
   options: { seed?: number; sessions?: number; intensity?: number } = {},
 ): SeedEvent[] {
-  const random = prng(options.seed ?? 7);
+  const random = seededRandom(options.seed ?? 7);
   const viewers = audience(random);
   const days = [1, 2, 4, 5, 7, 9, 11, 12, 14, 16, 18, 21, 23, 25, 28]
     .slice(0, options.sessions ?? 8)
@@ -219,7 +208,7 @@ export function history(
 
 /** Short sessions with a few Roses each, `fromDaysAgo` and older: enough history to page through. */
 export function shortSessions(now: number, count: number, fromDaysAgo: number): SeedEvent[] {
-  const random = prng(99);
+  const random = seededRandom(99);
   const viewers = audience(random);
   const events: SeedEvent[] = [];
   for (let i = count - 1; i >= 0; i--) {
@@ -254,7 +243,7 @@ export function openSession(
   minutesAgo: number,
   options: { seed?: number; intensity?: number } = {},
 ): SeedEvent[] {
-  const random = prng(options.seed ?? 11);
+  const random = seededRandom(options.seed ?? 11);
   const viewers = audience(random);
   const start = now - minutesAgo * MINUTE;
   return [
