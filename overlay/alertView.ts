@@ -1,6 +1,7 @@
 import type { CountedGift } from '../shared/liveState';
 import { AlertScheduler, type AlertCard } from './alertScheduler';
 import { formatAmount, formatCount, type AmountFormat } from './amounts';
+import { realClock, type Clock } from './clock';
 import type { OverlayConfig, Tier } from './config';
 import { avatar, bdi, el, genericGiftIcon } from './elements';
 import { displayText, isAllowedImage, viewerName } from './viewerText';
@@ -47,7 +48,7 @@ export class AlertView {
   private readonly stack: HTMLElement;
   private readonly celebrationLayer: HTMLElement;
   private readonly nodes = new Map<number, HTMLElement>();
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private cancelTimer: (() => void) | null = null;
   private wakeAt: number | null = null;
   private audio: HTMLAudioElement | null = null;
 
@@ -55,6 +56,7 @@ export class AlertView {
     private readonly config: OverlayConfig,
     root: HTMLElement,
     private readonly format: () => AmountFormat,
+    private readonly clock: Clock = realClock,
   ) {
     this.scheduler = new AlertScheduler(config);
     const adaptive = config.positionSet ? '' : ' pos-default';
@@ -65,19 +67,19 @@ export class AlertView {
 
   /** A counted gift from the server. */
   gift(g: CountedGift): void {
-    this.scheduler.gift(g, performance.now());
+    this.scheduler.gift(g, this.clock.now());
     this.flush();
   }
 
   /** A combo update from the server. */
   combo(key: string, count: number): void {
-    this.scheduler.combo(key, count, performance.now());
+    this.scheduler.combo(key, count, this.clock.now());
     this.flush();
   }
 
   /** Lets the scheduler drop streak keys gone quiet; no timer of its own, the caller's beat. */
   forgetOld(): void {
-    this.scheduler.forget(performance.now());
+    this.scheduler.forget(this.clock.now());
   }
 
   /** Cards on screen right now (for tests and the preview). */
@@ -110,19 +112,16 @@ export class AlertView {
   private arm(): void {
     const next = this.scheduler.nextWakeAt();
     if (next === this.wakeAt) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
     this.wakeAt = next;
     if (next === null) return;
-    this.timer = setTimeout(
-      () => {
-        this.timer = null;
-        this.wakeAt = null;
-        this.scheduler.tick(performance.now());
-        this.flush();
-      },
-      Math.max(0, next - performance.now()),
-    );
+    this.cancelTimer = this.clock.schedule(() => {
+      this.cancelTimer = null;
+      this.wakeAt = null;
+      this.scheduler.tick(this.clock.now());
+      this.flush();
+    }, next - this.clock.now());
   }
 
   private show(card: AlertCard): void {

@@ -3,6 +3,7 @@ import type { GoalProgress } from '../shared/goals';
 import type { GifterTotal } from '../shared/leaderboard';
 import { formatAmount, formatCount, formatGoalAmounts, type AmountFormat } from './amounts';
 import type { OverlayConfig, Position } from './config';
+import { realClock, type Clock } from './clock';
 import { avatar, bdi, coinIcon, crownIcon, diamondIcon, el } from './elements';
 import { viewerName } from './viewerText';
 
@@ -209,11 +210,12 @@ export class GoalView {
 /** "New top gifter" banner, one at a time; a newer #1 replaces the text of a banner on screen. */
 export class ShoutoutView {
   private banner: HTMLElement | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private cancelTimer: (() => void) | null = null;
 
   constructor(
     private readonly root: HTMLElement,
     private readonly durationMs = 6_000,
+    private readonly clock: Clock = realClock,
   ) {}
 
   /** Shows the banner for a new number one. */
@@ -232,12 +234,12 @@ export class ShoutoutView {
       this.root.appendChild(banner);
       this.banner = banner;
     }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.hide(), this.durationMs);
+    this.cancelTimer?.();
+    this.cancelTimer = this.clock.schedule(() => this.hide(), this.durationMs);
   }
 
   private hide(): void {
-    this.timer = null;
+    this.cancelTimer = null;
     const banner = this.banner;
     if (!banner) return;
     this.banner = null;

@@ -8,6 +8,7 @@ import { GoalView, LeaderboardView, ShoutoutView } from './boardViews';
 import { parseConfig, type OverlayConfig } from './config';
 import { connectEvents, type ConnectionState } from './connection';
 import { parseFrame } from './protocol';
+import { rehearseAlerts, type RehearsalReport } from './rehearsal';
 import { el } from './elements';
 import type { SchedulerStats } from './alertScheduler';
 
@@ -24,6 +25,8 @@ export interface OverlayDebug {
   snapshots: number;
   invalidFrames: number;
   alerts: SchedulerStats | null;
+  /** The load-time rehearsal of the alert path (rehearsal.ts); null on pages without alerts. */
+  rehearsal: RehearsalReport | null;
   cardsOnScreen: () => number;
 }
 
@@ -108,6 +111,7 @@ function start(): void {
     snapshots: 0,
     invalidFrames: 0,
     alerts: alerts?.scheduler.stats ?? null,
+    rehearsal: null,
     cardsOnScreen: () => alerts?.nodeCount ?? 0,
   };
   window.gemlightOverlay = debug;
@@ -158,6 +162,9 @@ function start(): void {
         assertNever(m, 'live message');
     }
   };
+
+  // Before the socket opens: the first real gift then finds the alert path compiled.
+  if (alerts) debug.rehearsal = rehearseAlerts(config, format);
 
   const params = new URLSearchParams({ key: config.key, widget: config.widget });
   if (config.preview) params.set('preview', '1');

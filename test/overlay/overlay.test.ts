@@ -87,9 +87,21 @@ async function send(events: Record<string, unknown>[]): Promise<void> {
   for (const r of replies) expect(r.type, JSON.stringify(r)).toBe('ack');
 }
 
-async function openOverlay(widget: string, query = '', on: TestServer = server): Promise<Page> {
+/** Counts calls to play() on any media element (alert sounds). */
+const PLAY_COUNT = `(() => {
+  window.__plays = 0;
+  const play = HTMLMediaElement.prototype.play;
+  HTMLMediaElement.prototype.play = function () { window.__plays++; return play.call(this); };
+})()`;
+
+async function openOverlay(
+  widget: string,
+  query = '',
+  on: TestServer = server,
+  initScripts: string[] = [],
+): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  await page.addInitScript(IDLE_PROBE);
+  for (const script of [IDLE_PROBE, ...initScripts]) await page.addInitScript(script);
   await page.goto(`${on.baseUrl}/overlay/${widget}?key=${on.overlayKey}&${query}`);
   await waitForSnapshots(page);
   if (widget === 'alerts' || widget === 'all') await page.evaluate(CARD_LOG);
@@ -247,6 +259,41 @@ describe('overlay in Chromium against the real server', () => {
       frames: 0,
       animations: 0,
     });
+    await page.close();
+  });
+
+  it('rehearses the alert path at load without showing, sounding or counting anything', async () => {
+    const page = await openOverlay('alerts', 'sound=/sounds/ding.mp3', server, [PLAY_COUNT]);
+    const report = await page.evaluate<{
+      frames: number;
+      cardsShown: number;
+      mergedGifts: number;
+      leftWaiting: number;
+    }>('window.gemlightOverlay.rehearsal');
+    // Every tier, a streak and a storm that merges went through validation, scheduler and cards.
+    expect(report.frames).toBeGreaterThan(300);
+    expect(report.cardsShown).toBeGreaterThanOrEqual(5);
+    expect(report.mergedGifts).toBeGreaterThan(0);
+    expect(report.leftWaiting).toBe(0);
+    const shown = await probe(page);
+    expect(shown.alerts).toEqual({ maxLagMs: 0, visibleGifts: 0, cardsShown: 0, mergedGifts: 0 });
+    expect(shown.cardsOnScreen).toBe(0);
+    expect(await page.evaluate<number>('window.__plays')).toBe(0);
+    expect(
+      await page.evaluate<number>(
+        'document.querySelectorAll(".alert-card, .celebration, .shoutout").length',
+      ),
+    ).toBe(0);
+    expect(await page.evaluate('window.__idle()')).toEqual({
+      timeouts: 0,
+      frames: 0,
+      animations: 0,
+    });
+    // The first real gift is drawn as usual.
+    await send([giftEvent(user('rh1', 'After Rehearsal'), 5655, 1)]);
+    await waitUntil(page, 'window.__cards.length === 1');
+    expect((await cards(page))[0]?.name).toBe('After Rehearsal');
+    expect(await page.evaluate<number>('window.__plays')).toBe(1);
     await page.close();
   });
 

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../overlay/clock';
 import { parseColor, parseConfig, tierOf } from '../../overlay/config';
 import { backoffDelay } from '../../overlay/connection';
 import { parseFrame } from '../../overlay/protocol';
@@ -160,5 +162,50 @@ describe('amounts', () => {
       target: '$5,000.00',
     });
     expect(formatGoalAmounts(cash, { code: 'JPY', exponent: 0 }, 'en-US').current).toBe('¥123,456');
+  });
+});
+
+describe('the manual clock of the load-time rehearsal', () => {
+  it('runs due callbacks in time order (ties in scheduling order), never early, cancelled never', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ delay: fc.integer({ min: 0, max: 100 }), cancel: fc.boolean() }), {
+          maxLength: 30,
+        }),
+        fc.integer({ min: 0, max: 120 }),
+        (timers, until) => {
+          const clock = new ManualClock(1_000);
+          const ran: { i: number; at: number }[] = [];
+          timers.forEach((t, i) => {
+            const cancel = clock.schedule(() => ran.push({ i, at: clock.now() }), t.delay);
+            if (t.cancel) cancel();
+          });
+          clock.advanceTo(1_000 + until);
+          const expected = timers
+            .map((t, i) => ({ ...t, i }))
+            .filter((t) => !t.cancel && t.delay <= until)
+            .sort((a, b) => a.delay - b.delay || a.i - b.i)
+            .map((t) => ({ i: t.i, at: 1_000 + t.delay }));
+          expect(ran).toEqual(expected);
+          expect(clock.now()).toBe(1_000 + until);
+        },
+      ),
+    );
+  });
+
+  it('runs callbacks scheduled by callbacks when they fall due within the same advance', () => {
+    const clock = new ManualClock();
+    const log: number[] = [];
+    const tick = (): void => {
+      log.push(clock.now());
+      if (clock.now() < 30) clock.schedule(tick, 10);
+    };
+    clock.schedule(tick, 10);
+    clock.advanceTo(25);
+    expect(log).toEqual([10, 20]);
+    expect(clock.nextDueAt()).toBe(30);
+    clock.advanceTo(100);
+    expect(log).toEqual([10, 20, 30]);
+    expect(clock.nextDueAt()).toBeNull();
   });
 });
