@@ -5,6 +5,7 @@ import type { Figure } from './report';
 import { spread, type Spread } from './stats';
 import { ensureOverlayBuilt } from './overlayBuild';
 import { waitInPage } from './pageWait';
+import { startRelay, type Relay } from './relay';
 
 /**
  * Benchmark 2: alert latency. The overlay page itself sends the gifts to /ingest (so sending and
@@ -43,6 +44,8 @@ export interface AlertRateResult {
   /** The scheduler's own largest arrival-to-visible lag (ms). */
   schedulerMaxLagMs: number;
   mergedGifts: number;
+  /** The same traffic through a bare relay (relay.ts): the floor of this machine and browser. */
+  floor: { received: Spread; handled: Spread } | null;
 }
 
 // The page-side instruments, as plain JavaScript (functions serialized from TypeScript could
@@ -135,7 +138,7 @@ async ({ url, rate, seconds, tag }) => {
 
 async function measureRate(
   page: Page,
-  serve: ServeProcess,
+  serve: Pick<ServeProcess, 'wsUrl' | 'token'>,
   rate: number,
   seconds: number,
   settleMs: number,
@@ -188,7 +191,27 @@ async function measureRate(
     bigOnTime: data.bigOnTime,
     schedulerMaxLagMs: data.stats?.maxLagMs ?? Number.NaN,
     mergedGifts: data.stats?.mergedGifts ?? 0,
+    floor: null,
   };
+}
+
+/** The same rate against the bare relay, on a fresh page with the same instruments. */
+async function measureFloor(
+  browser: Browser,
+  relay: Relay,
+  rate: number,
+  seconds: number,
+): Promise<{ received: Spread; handled: Spread }> {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  try {
+    await page.addInitScript({ content: INSTRUMENTS });
+    await page.goto(relay.pageUrl);
+    await waitInPage(page, relay.readyExpression);
+    const r = await measureRate(page, relay, rate, seconds, 1_000);
+    return { received: r.received, handled: r.handled };
+  } finally {
+    await page.close();
+  }
 }
 
 /** Runs benchmark 2 at each rate, each on a fresh overlay page. */
@@ -198,6 +221,7 @@ export async function runAlerts(
 ): Promise<AlertRateResult[]> {
   await ensureOverlayBuilt(log);
   const serve = await spawnServeProcess({ via: 'node', env: { GEMLIGHT_SKIP_WEB_BUILD: '1' } });
+  const relay = await startRelay();
   let browser: Browser | null = null;
   try {
     browser = await launchChromium();
@@ -216,12 +240,18 @@ export async function runAlerts(
           `own card p50 ${r.card.p50.toFixed(1)} p99 ${r.card.p99.toFixed(1)} ms (${r.card.n}/${r.sent}); ` +
           `big ${r.bigShown}/${r.bigSent} (${r.bigOnTime} in 5 s); scheduler max lag ${Math.round(r.schedulerMaxLagMs)} ms`,
       );
-      results.push(r);
       await page.close();
+      // Right after, same rate, same page instruments: the floor to read the figure against.
+      const floor = await measureFloor(browser, relay, rate, plan.seconds);
+      log(
+        `  floor (bare relay) at ${rate}/s: in the page p50 ${floor.received.p50.toFixed(1)} p99 ${floor.received.p99.toFixed(1)} ms; first frame after p50 ${floor.handled.p50.toFixed(1)} p99 ${floor.handled.p99.toFixed(1)} ms`,
+      );
+      results.push({ ...r, floor });
     }
     return results;
   } finally {
     await browser?.close();
+    await relay.close();
     await serve.stop();
   }
 }
@@ -251,13 +281,29 @@ export function alertFigures(results: readonly AlertRateResult[]): Figure[] {
     const handledTarget = r.rate === 100 ? '≤ 17 ms p99 (one 60 Hz frame)' : 'informational';
     out.push({
       bench: 2,
-      figure: `alert latency at ${r.rate}/s: frame sent → first frame after the overlay took the gift in (p99 of ${r.handled.n})`,
+      figure: `alert latency at ${r.rate}/s: frame sent → first frame after the overlay took the gift in (p99 of ${r.handled.n}; p50 ${r.handled.p50.toPrecision(3)} ms)`,
       value: r.handled.p99,
       unit: 'ms',
-      baseline: { label: 'p50', value: r.handled.p50, unit: 'ms' },
+      ...(r.floor
+        ? {
+            baseline: { label: 'floor (bare relay) p99', value: r.floor.handled.p99, unit: 'ms' },
+            ratio: r.handled.p99 / r.floor.handled.p99,
+          }
+        : { baseline: { label: 'p50', value: r.handled.p50, unit: 'ms' } }),
       target: handledTarget,
       met: r.rate === 100 ? r.handled.p99 <= 17 : null,
     });
+    if (r.floor) {
+      out.push({
+        bench: 2,
+        figure: `floor at ${r.rate}/s: the same page instruments against a bare relay (no validation, storage or scheduling), frame sent → first frame after the page has the gift (p99 of ${r.floor.handled.n})`,
+        value: r.floor.handled.p99,
+        unit: 'ms',
+        baseline: { label: 'in the page p99', value: r.floor.received.p99, unit: 'ms' },
+        target: 'the limit of this machine and browser',
+        met: null,
+      });
+    }
     out.push({
       bench: 2,
       figure: `alert latency at ${r.rate}/s: frame sent → its own card painted (p99 of ${r.card.n} of ${r.sent}; ${r.mergedGifts} merged)`,
