@@ -117,6 +117,7 @@ async function main(): Promise<void> {
         rates: [10, 100, 1000],
         seconds: opts.quick ? 3 : 20,
         settleMs: opts.quick ? 6_000 : 10_000,
+        runs: opts.quick ? 1 : 3,
       },
       log,
     );

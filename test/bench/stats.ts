@@ -31,6 +31,20 @@ export function spread(samples: readonly number[]): Spread {
   };
 }
 
+/**
+ * Several runs' summaries as one: n summed, each percentile the median of the runs' values (one
+ * unlucky run does not decide a figure), max the largest.
+ */
+export function medianOfRuns(runs: readonly Spread[]): Spread {
+  return {
+    n: runs.reduce((a, r) => a + r.n, 0),
+    p50: median(runs.map((r) => r.p50)),
+    p95: median(runs.map((r) => r.p95)),
+    p99: median(runs.map((r) => r.p99)),
+    max: runs.length === 0 ? Number.NaN : Math.max(...runs.map((r) => r.max)),
+  };
+}
+
 /** Rounds for display: 3 significant digits below 100, integers above. */
 export function fmt(value: number): string {
   if (!Number.isFinite(value)) return String(value);
