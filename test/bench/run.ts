@@ -4,8 +4,9 @@
  * Options: --only 1,3 (the others keep their last published rows)  --gifts N (history size)
  * --ledger DIR (a ledger seeded by `npm run seed`)  --repeats N (API calls per kind)  --profile (CPU profile of the ingest server)
  * --publish (a quick run writes BENCHMARKS.md too; otherwise it writes bench-results/quick.json)
+ * --report (runs nothing: rewrites BENCHMARKS.md from bench-results/latest.json and analysis.md)
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,6 +36,8 @@ interface Options {
   ledger: string | undefined;
   profile: boolean;
   publish: boolean;
+  /** Only rewrite BENCHMARKS.md from the last published results (after editing analysis.md). */
+  report: boolean;
   /** Calls per API call kind in benchmark 3 (the first round warms up and is not counted). */
   repeats: number;
 }
@@ -48,6 +51,7 @@ function options(): Options {
       ledger: { type: 'string' },
       profile: { type: 'boolean' },
       publish: { type: 'boolean' },
+      report: { type: 'boolean' },
       repeats: { type: 'string' },
     },
     strict: true,
@@ -60,6 +64,7 @@ function options(): Options {
     ledger: values.ledger,
     profile: values.profile ?? false,
     publish: values.publish ?? false,
+    report: values.report ?? false,
     repeats: Number(values.repeats ?? (quick ? '5' : '41')),
   };
 }
@@ -70,6 +75,13 @@ const log = (line: string): void => {
 
 async function main(): Promise<void> {
   const opts = options();
+  if (opts.report) {
+    const latest = join(ROOT, 'bench-results', 'latest.json');
+    const published = JSON.parse(readFileSync(latest, 'utf8')) as BenchRun;
+    writeFileSync(join(ROOT, 'BENCHMARKS.md'), benchmarksMarkdown(published));
+    log('wrote BENCHMARKS.md from bench-results/latest.json');
+    return;
+  }
   const began = Date.now();
   let chromium: string | null = null;
   try {
