@@ -22,7 +22,7 @@ import {
 import { ratesAt, type RateSchedule } from '../../shared/earnings';
 import type { EventOrigin } from '../../shared/events';
 import type { Goal, GoalProgress } from '../../shared/goals';
-import type { LiveMessage, SourceHealth } from '../../shared/liveState';
+import type { SourceHealth } from '../../shared/liveState';
 import type { DomainError, ErrorCode } from '../../shared/result';
 import { COMMAND_SCHEMAS, describeZodError } from './api/schemas';
 import { importLedger, ImportError, parseLedgerExport } from './backup/jsonExport';
@@ -57,7 +57,7 @@ import { ratesFromDto, ratesToDto } from './ledger/ratesCodec';
 import { RangeGifterCounts } from './ledger/rangeGifters';
 import { rebuildDerived } from './ledger/rebuild';
 import { LedgerWriter, type WriterConfig } from './ledger/writer';
-import { LiveHub } from './live/hub';
+import { LiveHub, type LiveListener } from './live/hub';
 import { currentGoalProgress, payoutStatus } from './live/payout';
 import { SoundStore } from './media/soundStore';
 import { ObsFailure, ObsService } from './obs/obsService';
@@ -455,7 +455,7 @@ export class GemlightCore {
   }
 
   /** Every broadcast live message. */
-  onLive(listener: (message: LiveMessage) => void): () => void {
+  onLive(listener: LiveListener): () => void {
     return this.hub.subscribe(listener);
   }
 

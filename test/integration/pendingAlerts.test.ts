@@ -13,9 +13,12 @@ import {
   type TestServer,
 } from '../support/server';
 
-/** What one test process saw, in arrival order, across the /events and /ingest sockets. */
+/**
+ * What one test process saw, in arrival order, across an overlay page's /events socket, the
+ * dashboard's /events socket and the /ingest socket.
+ */
 type Seen =
-  | { on: 'events'; id: string; pending: boolean }
+  | { on: 'page' | 'dashboard'; id: string; pending: boolean }
   | { on: 'ingest'; id: string; type: IngestReply['type'] };
 
 const gift = (id: string, coins: number) =>
@@ -29,6 +32,9 @@ const gift = (id: string, coins: number) =>
 describe('early (pending) alerts on /events', () => {
   let t: TestServer;
   let reader: Database.Database;
+  /** An overlay page (it has a widget): draws alerts, shows no money. */
+  let page: EventsClient;
+  /** The dashboard: keeps the whole live state. */
   let events: EventsClient;
   let ingest: IngestClient;
   const seen: Seen[] = [];
@@ -36,13 +42,19 @@ describe('early (pending) alerts on /events', () => {
   beforeAll(async () => {
     t = await startTestServer();
     reader = new Database(join(t.dataDir, 'gemlight.db'), { readonly: true });
-    events = await EventsClient.connect(t.eventsUrl, { key: t.overlayKey }, { widget: 'alerts' });
+    page = await EventsClient.connect(t.eventsUrl, { key: t.overlayKey }, { widget: 'alerts' });
+    events = await EventsClient.connect(t.eventsUrl, { token: t.token });
     ingest = await IngestClient.connect(t.wsUrl, t.token);
-    // Both listeners are registered on sockets of this one process, so `seen` is arrival order.
-    events.ws.on('message', (data: WebSocket.RawData) => {
-      const m = JSON.parse(rawText(data)) as LiveMessage;
-      if (m.type === 'gift') seen.push({ on: 'events', id: m.gift.id, pending: !!m.gift.pending });
-    });
+    // Every listener is registered on sockets of this one process, so `seen` is arrival order.
+    for (const [on, client] of [
+      ['page', page],
+      ['dashboard', events],
+    ] as const) {
+      client.ws.on('message', (data: WebSocket.RawData) => {
+        const m = JSON.parse(rawText(data)) as LiveMessage;
+        if (m.type === 'gift') seen.push({ on, id: m.gift.id, pending: !!m.gift.pending });
+      });
+    }
     ingest.ws.on('message', (data: WebSocket.RawData) => {
       const r = JSON.parse(rawText(data)) as IngestReply;
       seen.push({ on: 'ingest', id: r.id ?? '', type: r.type });
@@ -53,6 +65,7 @@ describe('early (pending) alerts on /events', () => {
   });
   afterAll(async () => {
     ingest.close();
+    page.close();
     events.close();
     reader.close();
     await t.stop();
@@ -77,10 +90,19 @@ describe('early (pending) alerts on /events', () => {
     stop();
     expect(replies).toMatchObject([{ type: 'ack', id: 'early-1', duplicate: false }]);
 
+    // The page gets the early alert only; the dashboard also gets the committed twin (with the
+    // money), and both come before the ack.
+    await events.waitFor((c) =>
+      c.messages.some((m) => m.type === 'gift' && m.gift.id === 'early-1' && !m.gift.pending),
+    );
     const order = seen.filter((s) => s.id === 'early-1');
-    expect(order).toEqual([
-      { on: 'events', id: 'early-1', pending: true },
-      { on: 'events', id: 'early-1', pending: false },
+    expect(order.filter((s) => s.on !== 'dashboard')).toEqual([
+      { on: 'page', id: 'early-1', pending: true },
+      { on: 'ingest', id: 'early-1', type: 'ack' },
+    ]);
+    expect(order.filter((s) => s.on !== 'page')).toEqual([
+      { on: 'dashboard', id: 'early-1', pending: true },
+      { on: 'dashboard', id: 'early-1', pending: false },
       { on: 'ingest', id: 'early-1', type: 'ack' },
     ]);
 
@@ -111,10 +133,13 @@ describe('early (pending) alerts on /events', () => {
     await events.waitFor((c) =>
       c.messages.some((m) => m.type === 'gift' && m.gift.id === 'early-2' && !m.gift.pending),
     );
-    const alerts = seen.slice(start).filter((s) => s.on === 'events');
-    expect(alerts).toEqual([
-      { on: 'events', id: 'early-2', pending: true },
-      { on: 'events', id: 'early-2', pending: false },
+    const alerts = seen.slice(start).filter((s) => s.on !== 'ingest');
+    expect(alerts.filter((s) => s.on === 'page')).toEqual([
+      { on: 'page', id: 'early-2', pending: true },
+    ]);
+    expect(alerts.filter((s) => s.on === 'dashboard')).toEqual([
+      { on: 'dashboard', id: 'early-2', pending: true },
+      { on: 'dashboard', id: 'early-2', pending: false },
     ]);
     await events.waitFor((c) => c.state?.session?.coins === 511);
   });

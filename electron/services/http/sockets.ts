@@ -94,11 +94,17 @@ export class SocketEndpoints {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.upgrade(req, socket, head),
     );
-    this.unsubscribe = deps.core.onLive((message) => {
-      // With no page listening (a busy ingest with the dashboard closed) nothing is serialized.
-      if (this.events.clients.size === 0) return;
-      const text = JSON.stringify(message);
-      for (const ws of this.events.clients) this.sendLive(ws, text);
+    this.unsubscribe = deps.core.onLive((message, delivery) => {
+      // An overlay page (a presence entry) drew a committed gift from its pending twin, sent in
+      // the same flush, and shows no money: in a storm that halves what the OBS page parses.
+      const pagesHaveIt = delivery.twinSent;
+      // With no one to send it to (a busy ingest with the dashboard closed) nothing is serialized.
+      let text: string | null = null;
+      for (const ws of this.events.clients) {
+        if (pagesHaveIt && this.presence.has(ws)) continue;
+        text ??= JSON.stringify(message);
+        this.sendLive(ws, text);
+      }
     });
     this.pinger = setInterval(() => this.heartbeat(), 30_000);
     this.pinger.unref();

@@ -34,6 +34,22 @@ import { prepared } from '../ledger/statements';
 /** Entries on each live leaderboard. */
 export const LEADERBOARD_SIZE = 10;
 
+/** How a broadcast message reached the listeners. */
+export interface LiveDelivery {
+  /**
+   * A committed gift whose early (pending) twin went to these same listeners moments before, in
+   * the same flush (before COMMIT). A page that only draws alerts already has it; pages and views
+   * that show money need this committed copy.
+   */
+  twinSent: boolean;
+}
+
+/** A listener of every broadcast message. */
+export type LiveListener = (message: LiveMessage, delivery: LiveDelivery) => void;
+
+const PLAIN: LiveDelivery = Object.freeze({ twinSent: false });
+const TWIN: LiveDelivery = Object.freeze({ twinSent: true });
+
 /** What the hub reads from the rest of the app. */
 export interface LiveHubContext {
   db: LedgerDb;
@@ -99,7 +115,9 @@ function pendingTwin(g: CountedGift): CountedGift {
  */
 export class LiveHub {
   private state: LiveState;
-  private readonly listeners = new Set<(message: LiveMessage) => void>();
+  private readonly listeners = new Set<LiveListener>();
+  /** The batch whose pending twins `applied` sent last; its `committed` call clears it. */
+  private announced: CommittedBatch | null = null;
 
   constructor(private readonly ctx: LiveHubContext) {
     this.state = this.buildState(emptyLiveState(ctx.settings().currency));
@@ -111,7 +129,7 @@ export class LiveHub {
   }
 
   /** Listens to every broadcast message. */
-  subscribe(listener: (message: LiveMessage) => void): () => void {
+  subscribe(listener: LiveListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -119,7 +137,7 @@ export class LiveHub {
   /** Applies a message to the server state and sends it to every listener. */
   publish(message: LiveMessage): void {
     this.state = reduceLive(this.state, message);
-    for (const l of this.listeners) l(message);
+    for (const l of this.listeners) l(message, PLAIN);
   }
 
   /**
@@ -127,11 +145,14 @@ export class LiveHub {
    * once for all of them (a committed batch holds up to thousands of gifts, and a state copy per
    * gift dominated its cost), and each listener still gets every message, in the same order.
    */
-  publishAll(messages: readonly LiveMessage[]): void {
+  publishAll(messages: readonly LiveMessage[], twinsSent = false): void {
     if (messages.length === 0) return;
     this.state = reduceLiveAll(this.state, messages);
     if (this.listeners.size === 0) return;
-    for (const message of messages) for (const l of this.listeners) l(message);
+    for (const message of messages) {
+      const delivery = twinsSent && message.type === 'gift' ? TWIN : PLAIN;
+      for (const l of this.listeners) l(message, delivery);
+    }
   }
 
   /** Rebuilds everything from the ledger and sends a fresh snapshot (settings, restore, rates). */
@@ -171,14 +192,18 @@ export class LiveHub {
     // Each message is built once, whatever the number of listeners.
     const send = (gift: CountedGift): void => {
       const message: LiveMessage = { type: 'gift', gift: pendingTwin(gift) };
-      for (const l of this.listeners) l(message);
+      for (const l of this.listeners) l(message, PLAIN);
     };
     for (const gift of testGifts(batch)) send(gift);
     for (const e of batch.effects) if (e.type === 'gift') send(e.gift);
+    // Every gift `committed` will send for this batch has just gone out as its pending twin.
+    this.announced = batch;
   }
 
   /** Turns a committed batch into live messages. */
   committed(batch: CommittedBatch): void {
+    const twinsSent = this.announced === batch;
+    this.announced = null;
     const now = this.ctx.now();
     const touched = new Set<number>();
     let gifts = false;
@@ -224,7 +249,7 @@ export class LiveHub {
       }
     }
     // One state update for the whole batch; listeners still get each message, in order.
-    this.publishAll(messages);
+    this.publishAll(messages, twinsSent);
     if (switched) {
       // A different session is shown now: a full snapshot is simpler and always right.
       this.publish({ type: 'snapshot', state: this.buildState(this.state) });
