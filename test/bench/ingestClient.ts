@@ -5,6 +5,7 @@
  */
 import WebSocket from 'ws';
 import { GiftTraffic } from './traffic';
+import { wsText } from '../../electron/services/http/wsText';
 
 /** What the parent asks for. */
 export interface ClientJob {
@@ -30,13 +31,6 @@ export interface ClientReport {
   /** CPU time of this client process while it sent and counted (ms). */
   cpuMs: number;
 }
-
-const textOf = (data: WebSocket.RawData): string =>
-  Buffer.isBuffer(data)
-    ? data.toString('utf8')
-    : Array.isArray(data)
-      ? Buffer.concat(data).toString('utf8')
-      : Buffer.from(data).toString('utf8');
 
 /** Frame sizes, cycled: single events as relays send them, and batches as busy clients do. */
 const FRAME_SIZES = [1, 25, 100, 250];
@@ -97,7 +91,7 @@ function run(job: ClientJob): Promise<ClientReport> {
         });
       };
       ws.on('message', (data) => {
-        const reply = JSON.parse(textOf(data)) as { type: string; message?: string };
+        const reply = JSON.parse(wsText(data)) as { type: string; message?: string };
         if (reply.type === 'ack') acked++;
         else {
           errors++;

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type RawData } from 'ws';
+import { WebSocketServer } from 'ws';
 import { bundledCatalog } from '../../shared/catalog';
 import { normalizeEvent } from '../../shared/normalize';
 import type { IngestReply } from '../../shared/api';
@@ -17,6 +17,7 @@ import { startGemlight } from '../../electron/services/app';
 import { openLedger } from '../../electron/services/ledger/db';
 import { clientIdOf } from '../../electron/services/ingest/pipeline';
 import { writerFromStoredSettings } from '../../electron/services/ledger/storedWriter';
+import { wsText } from '../../electron/services/http/wsText';
 
 /** Which server this process runs. */
 export type IngestTarget = 'gemlight' | 'naive' | 'ceiling';
@@ -35,13 +36,6 @@ export interface TargetUsage {
 
 const TOKEN = 'bench-token-0123456789abcdef0123456789abcdef';
 
-const textOf = (data: RawData): string =>
-  Buffer.isBuffer(data)
-    ? data.toString('utf8')
-    : Array.isArray(data)
-      ? Buffer.concat(data).toString('utf8')
-      : Buffer.from(data).toString('utf8');
-
 async function bareServer(
   onFrame: (items: unknown[]) => IngestReply[],
 ): Promise<{ url: string; close: () => void }> {
@@ -51,7 +45,7 @@ async function bareServer(
     ws.on('message', (data) => {
       let parsed: unknown;
       try {
-        parsed = JSON.parse(textOf(data)) as unknown;
+        parsed = JSON.parse(wsText(data)) as unknown;
       } catch {
         ws.send(JSON.stringify({ type: 'error', id: null, code: 'invalid_json', message: 'bad' }));
         return;

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { wsText } from '../../electron/services/http/wsText';
 
 /**
  * The floor of benchmark 2: the fastest any server could put a gift in front of the page on this
@@ -36,13 +37,6 @@ ws.onmessage = (e) => {
 };
 </script></body>`;
 
-const textOf = (data: RawData): string =>
-  Buffer.isBuffer(data)
-    ? data.toString('utf8')
-    : Array.isArray(data)
-      ? Buffer.concat(data).toString('utf8')
-      : Buffer.from(data).toString('utf8');
-
 /** Starts the relay on a free port of 127.0.0.1. */
 export async function startRelay(): Promise<Relay> {
   const http = createServer((_req, res) => {
@@ -60,7 +54,7 @@ export async function startRelay(): Promise<Relay> {
         return;
       }
       ws.on('message', (data) => {
-        const parsed = JSON.parse(textOf(data)) as unknown;
+        const parsed = JSON.parse(wsText(data)) as unknown;
         const items = (Array.isArray(parsed) ? parsed : [parsed]) as { id?: unknown }[];
         for (const item of items) {
           const frame = JSON.stringify({ type: 'gift', gift: { id: item.id } });

@@ -11,6 +11,7 @@ import {
   type GemlightServerOptions,
   type RunningGemlight,
 } from '../../electron/services/app';
+import { wsText } from '../../electron/services/http/wsText';
 
 /** The repository root (where package.json is). */
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -220,12 +221,8 @@ export async function spawnServeProcess(opts: SpawnServeOptions = {}): Promise<S
 }
 
 /** A WebSocket message as UTF-8 text, in whichever form `ws` delivered it. */
-export const rawText = (data: WebSocket.RawData): string =>
-  Buffer.isBuffer(data)
-    ? data.toString('utf8')
-    : Array.isArray(data)
-      ? Buffer.concat(data).toString('utf8')
-      : Buffer.from(data).toString('utf8');
+/** A WebSocket message as text (the server's own helper). */
+export const rawText = wsText;
 
 /** An /ingest connection that pairs replies with what was sent (replies come in order). */
 export class IngestClient {

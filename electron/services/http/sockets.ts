@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { IngestReply } from '../../../shared/api';
 import type { OverlayPresence } from '../../../shared/liveState';
 import type { Secrets } from '../config/secrets';
@@ -9,6 +9,7 @@ import type { GemlightCore } from '../core';
 import { frameElementTexts } from '../ingest/frameText';
 import { clientIdOf, MAX_EVENTS_PER_FRAME } from '../ingest/pipeline';
 import { accessOf, hostAllowed, originAllowed } from './door';
+import { wsText } from './wsText';
 
 /** Frames larger than this close the connection with 1009. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
@@ -70,13 +71,6 @@ function refuse(socket: Duplex, status: number, reason: string): void {
       body,
   );
 }
-
-const textOf = (data: RawData): string =>
-  Buffer.isBuffer(data)
-    ? data.toString('utf8')
-    : Array.isArray(data)
-      ? Buffer.concat(data).toString('utf8')
-      : Buffer.from(data).toString('utf8');
 
 /** Live WebSocket endpoints: /ingest (push clients) and /events (overlays and dashboard). */
 export class SocketEndpoints {
@@ -150,7 +144,7 @@ export class SocketEndpoints {
     let chain: Promise<void> = Promise.resolve();
     ws.on('error', () => ws.terminate());
     ws.on('message', (data) => {
-      const replies = this.ingestFrame(textOf(data), bucket);
+      const replies = this.ingestFrame(wsText(data), bucket);
       chain = chain
         .then(() => replies)
         .then((list) => {
