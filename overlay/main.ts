@@ -163,8 +163,15 @@ function start(): void {
     }
   };
 
-  // Before the socket opens: the first real gift then finds the alert path compiled.
-  if (alerts) debug.rehearsal = rehearseAlerts(config, format);
+  // Before the socket opens: the first real gift then finds the alert path compiled. Only an
+  // optimization: whatever goes wrong in it, the page still connects and shows alerts.
+  if (alerts) {
+    try {
+      debug.rehearsal = rehearseAlerts(config, format);
+    } catch (error) {
+      console.warn('alert rehearsal failed', error);
+    }
+  }
 
   const params = new URLSearchParams({ key: config.key, widget: config.widget });
   if (config.preview) params.set('preview', '1');

@@ -297,6 +297,27 @@ describe('overlay in Chromium against the real server', () => {
     await page.close();
   });
 
+  it('rehearses to the end under the extremes a URL can set, then connects', async () => {
+    const extremes = [
+      'min=10000000',
+      'max=1&lag=1000&durations=500,500,500,500',
+      'max=10&lag=60000&durations=120000,120000,120000,120000',
+      'standard=1&big=2&celebration=3&shoutout=0',
+      'tiers=9999998,9999999,10000000&sound=/sounds/x.mp3',
+    ];
+    for (const query of extremes) {
+      const page = await openOverlay('alerts', query);
+      const report = await page.evaluate<{ frames: number; leftWaiting: number } | null>(
+        'window.gemlightOverlay.rehearsal',
+      );
+      expect(report, query).not.toBeNull();
+      expect(report?.frames, query).toBeGreaterThan(300);
+      expect(report?.leftWaiting, query).toBe(0);
+      expect((await probe(page)).connection, query).toBe('open');
+      await page.close();
+    }
+  });
+
   it('shows test alerts sent from the dashboard', async () => {
     const page = await openOverlay('alerts', LONG);
     const res = await apiCall(server.baseUrl, server.token, 'POST', '/api/overlay/test-alert', {
