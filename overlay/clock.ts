@@ -40,6 +40,11 @@ export class ManualClock implements Clock {
     };
   }
 
+  /** Callbacks scheduled and neither run nor cancelled yet. */
+  get waiting(): number {
+    return this.due.length;
+  }
+
   /** When the next callback is due; null when none is waiting. */
   nextDueAt(): number | null {
     let next: number | null = null;

@@ -143,7 +143,7 @@ export function rehearseAlerts(config: OverlayConfig, format: () => AmountFormat
     frames,
     cardsShown: view.scheduler.stats.cardsShown,
     mergedGifts: view.scheduler.stats.mergedGifts,
-    leftWaiting: clock.nextDueAt() === null ? 0 : 1,
+    leftWaiting: clock.waiting,
     ms: performance.now() - began,
   };
 }

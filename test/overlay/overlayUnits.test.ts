@@ -204,8 +204,10 @@ describe('the manual clock of the load-time rehearsal', () => {
     clock.advanceTo(25);
     expect(log).toEqual([10, 20]);
     expect(clock.nextDueAt()).toBe(30);
+    expect(clock.waiting).toBe(1);
     clock.advanceTo(100);
     expect(log).toEqual([10, 20, 30]);
     expect(clock.nextDueAt()).toBeNull();
+    expect(clock.waiting).toBe(0);
   });
 });
