@@ -186,4 +186,37 @@ describe('LiveHub batches', () => {
       gifts.map((g) => JSON.stringify({ type: 'gift', gift: { ...g, pending: true } })),
     );
   });
+
+  it('marks each committed gift with the round its pending twin went out in, and nothing else', () => {
+    const { ctx, ingest } = openHubLedger();
+    const hub = new LiveHub(ctx);
+    const seen: { type: string; pending: boolean; round: number | null }[] = [];
+    hub.subscribe((m, d) =>
+      seen.push({
+        type: m.type,
+        pending: m.type === 'gift' && m.gift.pending === true,
+        round: d.twinRound,
+      }),
+    );
+    expect(hub.pendingRound).toBe(0);
+    const first = ingest(traffic(0, 20), [testGift]);
+    hub.applied(first);
+    expect(hub.pendingRound).toBe(1);
+    hub.committed(first);
+    const committedGifts = seen.filter((s) => s.type === 'gift' && !s.pending);
+    expect(committedGifts.length).toBeGreaterThan(1);
+    expect(committedGifts.every((s) => s.round === 1)).toBe(true);
+    // Pending copies and every other message carry no round.
+    expect(seen.filter((s) => s.pending || s.type !== 'gift').every((s) => s.round === null)).toBe(
+      true,
+    );
+
+    // A batch committed without its pending twins sent (none went out for it): no round.
+    seen.length = 0;
+    const second = ingest(traffic(20, 20));
+    hub.committed(second);
+    expect(seen.some((s) => s.type === 'gift')).toBe(true);
+    expect(seen.every((s) => s.round === null)).toBe(true);
+    expect(hub.pendingRound).toBe(1);
+  });
 });

@@ -77,6 +77,8 @@ export class SocketEndpoints {
   private readonly ingest = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   private readonly events = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private readonly presence = new Map<WebSocket, OverlayPresence>();
+  /** Overlay pages: the hub's pending round when each opened (see `LiveHub.pendingRound`). */
+  private readonly pageJoinedRound = new WeakMap<WebSocket, number>();
   private readonly alive = new WeakSet<WebSocket>();
   private readonly pinger: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
@@ -89,13 +91,13 @@ export class SocketEndpoints {
       this.upgrade(req, socket, head),
     );
     this.unsubscribe = deps.core.onLive((message, delivery) => {
-      // An overlay page (a presence entry) drew a committed gift from its pending twin, sent in
-      // the same flush, and shows no money: in a storm that halves what the OBS page parses.
-      const pagesHaveIt = delivery.twinSent;
+      const round = delivery.twinRound;
       // With no one to send it to (a busy ingest with the dashboard closed) nothing is serialized.
       let text: string | null = null;
       for (const ws of this.events.clients) {
-        if (pagesHaveIt && this.presence.has(ws)) continue;
+        // An overlay page that was open when this gift's pending twin went out drew it from that
+        // and shows no money: in a storm this halves what the OBS page parses.
+        if (round !== null && (this.pageJoinedRound.get(ws) ?? round) < round) continue;
         text ??= JSON.stringify(message);
         this.sendLive(ws, text);
       }
@@ -207,6 +209,7 @@ export class SocketEndpoints {
     const widget = url.searchParams.get('widget');
     if (widget !== null && /^[a-z]{1,20}$/.test(widget)) {
       const now = core.now();
+      this.pageJoinedRound.set(ws, core.hub.pendingRound);
       this.presence.set(ws, {
         id: randomUUID(),
         widget,

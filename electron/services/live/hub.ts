@@ -37,18 +37,17 @@ export const LEADERBOARD_SIZE = 10;
 /** How a broadcast message reached the listeners. */
 export interface LiveDelivery {
   /**
-   * A committed gift whose early (pending) twin went to these same listeners moments before, in
-   * the same flush (before COMMIT). A page that only draws alerts already has it; pages and views
-   * that show money need this committed copy.
+   * For a committed gift: the round (`LiveHub.pendingRound`) in which its early, pending twin went
+   * to the listeners, before COMMIT. A page that was already listening then and only draws alerts
+   * has it; pages and views that show money need this committed copy. Null for anything else.
    */
-  twinSent: boolean;
+  twinRound: number | null;
 }
 
 /** A listener of every broadcast message. */
 export type LiveListener = (message: LiveMessage, delivery: LiveDelivery) => void;
 
-const PLAIN: LiveDelivery = Object.freeze({ twinSent: false });
-const TWIN: LiveDelivery = Object.freeze({ twinSent: true });
+const PLAIN: LiveDelivery = Object.freeze({ twinRound: null });
 
 /** What the hub reads from the rest of the app. */
 export interface LiveHubContext {
@@ -116,8 +115,10 @@ function pendingTwin(g: CountedGift): CountedGift {
 export class LiveHub {
   private state: LiveState;
   private readonly listeners = new Set<LiveListener>();
-  /** The batch whose pending twins `applied` sent last; its `committed` call clears it. */
-  private announced: CommittedBatch | null = null;
+  /** Rounds of pending twins sent so far (see `pendingRound`). */
+  private rounds = 0;
+  /** The batch whose pending twins `applied` sent last, and its round; `committed` clears it. */
+  private announced: { batch: CommittedBatch; round: number } | null = null;
 
   constructor(private readonly ctx: LiveHubContext) {
     this.state = this.buildState(emptyLiveState(ctx.settings().currency));
@@ -145,14 +146,23 @@ export class LiveHub {
    * once for all of them (a committed batch holds up to thousands of gifts, and a state copy per
    * gift dominated its cost), and each listener still gets every message, in the same order.
    */
-  publishAll(messages: readonly LiveMessage[], twinsSent = false): void {
+  publishAll(messages: readonly LiveMessage[], twinRound: number | null = null): void {
     if (messages.length === 0) return;
     this.state = reduceLiveAll(this.state, messages);
     if (this.listeners.size === 0) return;
+    const twin: LiveDelivery = twinRound === null ? PLAIN : { twinRound };
     for (const message of messages) {
-      const delivery = twinsSent && message.type === 'gift' ? TWIN : PLAIN;
+      const delivery = message.type === 'gift' ? twin : PLAIN;
       for (const l of this.listeners) l(message, delivery);
     }
+  }
+
+  /**
+   * How many rounds of pending twins have gone out. A socket that notes it when it opens got the
+   * pending twins of every later round (`LiveDelivery.twinRound` greater than its note).
+   */
+  get pendingRound(): number {
+    return this.rounds;
   }
 
   /** Rebuilds everything from the ledger and sends a fresh snapshot (settings, restore, rates). */
@@ -189,6 +199,7 @@ export class LiveHub {
   applied(batch: CommittedBatch): void {
     // Nobody to show them to, and the state never holds them.
     if (this.listeners.size === 0) return;
+    this.rounds++;
     // Each message is built once, whatever the number of listeners.
     const send = (gift: CountedGift): void => {
       const message: LiveMessage = { type: 'gift', gift: pendingTwin(gift) };
@@ -197,12 +208,12 @@ export class LiveHub {
     for (const gift of testGifts(batch)) send(gift);
     for (const e of batch.effects) if (e.type === 'gift') send(e.gift);
     // Every gift `committed` will send for this batch has just gone out as its pending twin.
-    this.announced = batch;
+    this.announced = { batch, round: this.rounds };
   }
 
   /** Turns a committed batch into live messages. */
   committed(batch: CommittedBatch): void {
-    const twinsSent = this.announced === batch;
+    const twinRound = this.announced?.batch === batch ? this.announced.round : null;
     this.announced = null;
     const now = this.ctx.now();
     const touched = new Set<number>();
@@ -249,7 +260,7 @@ export class LiveHub {
       }
     }
     // One state update for the whole batch; listeners still get each message, in order.
-    this.publishAll(messages, twinsSent);
+    this.publishAll(messages, twinRound);
     if (switched) {
       // A different session is shown now: a full snapshot is simpler and always right.
       this.publish({ type: 'snapshot', state: this.buildState(this.state) });
