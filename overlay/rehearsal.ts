@@ -76,7 +76,7 @@ export function rehearseAlerts(config: OverlayConfig, format: () => AmountFormat
   };
 
   let seq = 0;
-  /** A gift as the hub sends it: the early (pending) alert, then its committed twin. */
+  /** A gift as an overlay page gets it: the early (pending) alert (the money is the dashboard's). */
   const gift = (user: number, coins: number, count = 1, streakable = false, key?: string): void => {
     const g: CountedGift = {
       key: key ?? `rehearsal-key-${seq}`,
@@ -93,7 +93,6 @@ export function rehearseAlerts(config: OverlayConfig, format: () => AmountFormat
       sessionId: 'rehearsal',
     };
     play({ type: 'gift', gift: { ...g, pending: true } });
-    play({ type: 'gift', gift: g });
   };
   const totals = new Map<number, number>();
   const board = (): void => {
