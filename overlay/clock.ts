@@ -1,6 +1,6 @@
 /**
  * The time source of the overlay's views. The page uses the real one; the load-time rehearsal
- * (rehearsal.ts) uses a manual one, so it can play seconds of alerts in a few milliseconds.
+ * (rehearsal.ts) uses a manual one, so it can play a minute of alerts in tens of milliseconds.
  */
 export interface Clock {
   now(): number;

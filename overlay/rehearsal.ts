@@ -16,8 +16,8 @@ import { parseFrame } from './protocol';
 
 /**
  * The alerts page plays a short, invisible storm once at load: frames through the same
- * validation, scheduler and card drawing as live ones, on a manual clock (seconds of alerts in a
- * few milliseconds), into elements that are never attached, with sounds off.
+ * validation, scheduler and card drawing as live ones, on a manual clock (a minute of alerts in
+ * tens of milliseconds), into elements that are never attached, with sounds off.
  *
  * Why: V8 compiles a function the first time it runs. Without this, the first real gift of a
  * stream pays for compiling the whole alert path (validator, scheduler, cards) in the middle of
