@@ -12,12 +12,11 @@ import { bundledCatalog } from '../../shared/catalog';
 import { reduceLive, reduceLiveAll, type LiveMessage } from '../../shared/liveState';
 import { normalizeEvent } from '../../shared/normalize';
 import type { CommittedBatch } from '../../electron/services/ingest/pipeline';
-import { CashBook } from '../../electron/services/ledger/cashBook';
 import { openLedger } from '../../electron/services/ledger/db';
 import { LiveHub } from '../../electron/services/live/hub';
 import { median } from './stats';
 import { GiftTraffic } from './traffic';
-import { writerFromStoredSettings } from '../../electron/services/ledger/storedWriter';
+import { storedHubContext } from '../support/hub';
 
 /** Median µs per gift of each hub entry point. */
 export interface HubMicroResult {
@@ -33,16 +32,9 @@ export function hubMicro(batches: number, batchSize: number): HubMicroResult {
   const dir = mkdtempSync(join(tmpdir(), 'gemlight-bench-hub-'));
   try {
     const db = openLedger(join(dir, 'gemlight.db'));
-    const { writer, settings } = writerFromStoredSettings(db);
     let clock = Date.now();
-    const hub = new LiveHub({
-      db,
-      writer,
-      cash: new CashBook(db, settings.currency),
-      settings: () => settings,
-      goal: () => null,
-      now: () => clock,
-    });
+    const { ctx, writer } = storedHubContext(db, () => clock);
+    const hub = new LiveHub(ctx);
     const traffic = new GiftTraffic(11, 'hm', true);
     let n = 0;
     const nextBatch = (): CommittedBatch => {

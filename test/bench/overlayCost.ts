@@ -1,11 +1,8 @@
 import type { CDPSession } from 'playwright-core';
 import { KEY_MEMORY_MS } from '../../overlay/alertScheduler';
 import { HEARTBEAT_MS } from '../../overlay/connection';
-import { launchChromium } from '../support/browser';
-import { spawnServeProcess } from '../support/server';
-import { OVERLAY_OPEN, sendStorm, waitForPage } from '../overlay/overlayStorm';
+import { openMeasuredOverlay, sendStorm } from '../overlay/overlayStorm';
 import type { Figure } from './report';
-import { ensureOverlayBuilt } from './overlayBuild';
 
 /**
  * Benchmark 4: what the alerts overlay costs the streaming PC. Chromium's own Performance
@@ -82,18 +79,11 @@ export async function runOverlayCost(
   log: (line: string) => void,
 ): Promise<OverlayCostResult> {
   const settleMs = plan.heapSettleMs ?? HEAP_SETTLE_MS;
-  await ensureOverlayBuilt(log);
-  const serve = await spawnServeProcess({ via: 'node', env: { GEMLIGHT_SKIP_WEB_BUILD: '1' } });
-  const browser = await launchChromium();
+  // Read through plain CDP, never Playwright's page.evaluate: its helper scripts would run in the
+  // page (and, polled through a storm, be compiled and optimised there), adding the harness's
+  // code to the overlay's heap figure.
+  const { serve, cdp, close } = await openMeasuredOverlay(log);
   try {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
-    await page.goto(serve.overlayUrl);
-    // Read through plain CDP, never Playwright's page.evaluate: its helper scripts would run in
-    // the page (and, polled through a storm, be compiled and optimised there), adding the
-    // harness's code to the overlay's heap figure.
-    await waitForPage(cdp, OVERLAY_OPEN);
     // Let the first paint, fonts and the snapshot settle before the baseline.
     await sleep(2_000);
     const base = await settledMetrics(cdp);
@@ -131,8 +121,7 @@ export async function runOverlayCost(
       drainMs,
     };
   } finally {
-    await browser.close();
-    await serve.stop();
+    await close();
   }
 }
 

@@ -1,9 +1,6 @@
-import { chromium, type CDPSession } from 'playwright-core';
-import { ensureOverlayBuilt } from '../bench/overlayBuild';
+import type { CDPSession } from 'playwright-core';
 import { HEAP_SETTLE_MS } from '../bench/overlayCost';
-import { CHROMIUM_FLAGS, findChromium } from '../support/browser';
-import { spawnServeProcess } from '../support/server';
-import { OVERLAY_OPEN, sendStorm, settledHeapBytes, waitForPage } from './overlayStorm';
+import { openMeasuredOverlay, sendStorm, settledHeapBytes } from './overlayStorm';
 
 /**
  * Finds what the overlay page keeps after an alert storm: CDP heap snapshots before and after
@@ -288,22 +285,10 @@ function diff(before: Heap, after: Heap, label: string): void {
 async function main(): Promise<void> {
   const alerts = Number(process.argv[2] ?? 2000);
   const rate = Number(process.argv[3] ?? 100);
-  await ensureOverlayBuilt(console.log);
-  const serve = await spawnServeProcess({ via: 'node', env: { GEMLIGHT_SKIP_WEB_BUILD: '1' } });
   // JS_FLAGS is for diagnosis only, e.g. "--stress-flush-code --flush-baseline-code" shows what
   // is left once V8 has flushed every function's code it is allowed to.
-  const jsFlags = process.env.JS_FLAGS;
-  const browser = await chromium.launch({
-    executablePath: findChromium(),
-    headless: true,
-    args: [...CHROMIUM_FLAGS, ...(jsFlags ? [`--js-flags=${jsFlags}`] : [])],
-  });
+  const { serve, page, cdp, close } = await openMeasuredOverlay(console.log, process.env.JS_FLAGS);
   try {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
-    await page.goto(serve.overlayUrl);
-    await waitForPage(cdp, OVERLAY_OPEN);
     await page.waitForTimeout(2_000);
     const mib = (b: number): string => (b / 2 ** 20).toFixed(3);
     const idleMs = Number(process.argv[4] ?? HEAP_SETTLE_MS);
@@ -332,8 +317,7 @@ async function main(): Promise<void> {
     diff(s0, s2, `before → storm 1 + ${idleMs} ms idle`);
     diff(s2, s3, `storm 1 + idle → storm 2 + idle`);
   } finally {
-    await browser.close();
-    await serve.stop();
+    await close();
   }
 }
 

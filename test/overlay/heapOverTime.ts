@@ -1,8 +1,4 @@
-import { chromium } from 'playwright-core';
-import { ensureOverlayBuilt } from '../bench/overlayBuild';
-import { CHROMIUM_FLAGS, findChromium } from '../support/browser';
-import { spawnServeProcess } from '../support/server';
-import { OVERLAY_OPEN, pageValue, sendStorm, settledHeapBytes, waitForPage } from './overlayStorm';
+import { openMeasuredOverlay, pageValue, sendStorm, settledHeapBytes } from './overlayStorm';
 
 /**
  * Does V8 give back the code it compiled for a storm once the page has been idle long enough?
@@ -22,21 +18,9 @@ import { OVERLAY_OPEN, pageValue, sendStorm, settledHeapBytes, waitForPage } fro
  */
 
 const agingMs = Number(process.argv[2] ?? 190_000);
-const jsFlags = process.env.JS_FLAGS;
-await ensureOverlayBuilt(console.log);
-const serve = await spawnServeProcess({ via: 'node', env: { GEMLIGHT_SKIP_WEB_BUILD: '1' } });
-const browser = await chromium.launch({
-  executablePath: findChromium(),
-  headless: true,
-  args: [...CHROMIUM_FLAGS, ...(jsFlags ? [`--js-flags=${jsFlags}`] : [])],
-});
+const { serve, page, cdp, close } = await openMeasuredOverlay(console.log, process.env.JS_FLAGS);
 const t0 = performance.now();
 try {
-  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
-  await page.goto(serve.overlayUrl);
-  await waitForPage(cdp, OVERLAY_OPEN);
   await page.waitForTimeout(2_000);
   const h0 = await settledHeapBytes(cdp);
   const log = (label: string, bytes: number): void => {
@@ -73,6 +57,5 @@ try {
   await sendStorm(cdp, serve, 2, { alerts: 2000, rate: 100 });
   log(`after storm 2, aged ${agingMs / 1000} s`, await age());
 } finally {
-  await browser.close();
-  await serve.stop();
+  await close();
 }

@@ -1,5 +1,7 @@
-import type { CDPSession } from 'playwright-core';
-import { IngestClient } from '../support/server';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { ensureOverlayBuilt } from '../bench/overlayBuild';
+import { launchChromium } from '../support/browser';
+import { IngestClient, spawnServeProcess, type ServeProcess } from '../support/server';
 
 /**
  * What benchmark 4 (test/bench/overlayCost.ts) and the heap-snapshot diff (heapDiff.ts) share:
@@ -36,6 +38,45 @@ export async function waitForPage(
 /** The overlay page is connected and has drawn its first frame. */
 export const OVERLAY_OPEN =
   'Boolean(window.gemlightOverlay && window.gemlightOverlay.connection === "open")';
+
+/** The alerts overlay open in Chromium against `npm run serve`, read through plain CDP. */
+export interface MeasuredOverlay {
+  serve: ServeProcess;
+  browser: Browser;
+  page: Page;
+  cdp: CDPSession;
+  close: () => Promise<void>;
+}
+
+/**
+ * Builds the overlay if needed, starts the server and opens its overlay page at 1920×1080 with
+ * CDP Performance metrics on; resolves once the page is connected. `jsFlags` is for diagnosis
+ * only (V8 settings the benchmark never uses).
+ */
+export async function openMeasuredOverlay(
+  log: (line: string) => void,
+  jsFlags?: string,
+): Promise<MeasuredOverlay> {
+  await ensureOverlayBuilt(log);
+  const serve = await spawnServeProcess({ via: 'node', env: { GEMLIGHT_SKIP_WEB_BUILD: '1' } });
+  const close = async (): Promise<void> => {
+    await browser?.close();
+    await serve.stop();
+  };
+  let browser: Browser | null = null;
+  try {
+    browser = await launchChromium(jsFlags ? [`--js-flags=${jsFlags}`] : []);
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
+    await page.goto(serve.overlayUrl);
+    await waitForPage(cdp, OVERLAY_OPEN);
+    return { serve, browser, page, cdp, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
 
 /** JSHeapUsedSize after two forced GCs (the second collects what the first's finalizers freed). */
 export async function settledHeapBytes(cdp: CDPSession): Promise<number> {

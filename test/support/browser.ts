@@ -46,7 +46,11 @@ export function findChromium(): string {
   );
 }
 
-/** Launches headless Chromium with the flags these machines need. */
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_FLAGS });
+/** Launches headless Chromium with the flags these machines need (and any `extraArgs`). */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: findChromium(),
+    headless: true,
+    args: [...CHROMIUM_FLAGS, ...extraArgs],
+  });
 }

@@ -5,11 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { GiftEvent, LiveEvent } from '../../shared/events';
 import { reduceLive, type LiveMessage } from '../../shared/liveState';
 import type { CommittedBatch } from '../../electron/services/ingest/pipeline';
-import { CashBook } from '../../electron/services/ledger/cashBook';
 import { openLedger, type LedgerDb } from '../../electron/services/ledger/db';
 import { LiveHub, type LiveHubContext } from '../../electron/services/live/hub';
 import { T0, lion, rose } from './liveFixtures';
-import { writerFromStoredSettings } from '../../electron/services/ledger/storedWriter';
+import { storedHubContext } from '../support/hub';
 
 const dirs: string[] = [];
 const dbs: LedgerDb[] = [];
@@ -28,16 +27,8 @@ function openHubLedger(): {
   dirs.push(dir);
   const db = openLedger(join(dir, 'gemlight.db'));
   dbs.push(db);
-  const { writer, settings } = writerFromStoredSettings(db);
   let clock = T0;
-  const ctx: LiveHubContext = {
-    db,
-    writer,
-    cash: new CashBook(db, settings.currency),
-    settings: () => settings,
-    goal: () => null,
-    now: () => clock,
-  };
+  const { ctx, writer, settings } = storedHubContext(db, () => clock);
   // As the pipeline does: one transaction, writes batched, effects in record order.
   const ingest = (events: LiveEvent[], testEvents: LiveEvent[] = []): CommittedBatch => {
     const batch: CommittedBatch = { effects: [], testEvents };
