@@ -29,6 +29,13 @@ export interface AlertPlan {
   runs: number;
 }
 
+/** The bare relay's figures at one rate. */
+export interface FloorResult {
+  received: Spread;
+  handler: Spread;
+  handled: Spread;
+}
+
 /** Results at one rate. */
 export interface AlertRateResult {
   rate: number;
@@ -37,6 +44,8 @@ export interface AlertRateResult {
   acked: Spread;
   /** Frame sent → the overlay's /events handler has taken the gift in (no frame wait). */
   received: Spread;
+  /** The overlay's own /events handler, its time per gift (its first copy). */
+  handler: Spread;
   handled: Spread;
   card: Spread;
   bigSent: number;
@@ -47,7 +56,7 @@ export interface AlertRateResult {
   schedulerMaxLagMs: number;
   mergedGifts: number;
   /** The same traffic through a bare relay (relay.ts): the floor of this machine and browser. */
-  floor: { received: Spread; handled: Spread } | null;
+  floor: FloorResult | null;
   /** p99 of "first frame after" in each run (the headline's spread across runs). */
   handledP99ByRun: number[];
 }
@@ -58,7 +67,7 @@ export interface AlertRateResult {
  */
 function combineRuns(
   runs: readonly AlertRateResult[],
-  floors: readonly { received: Spread; handled: Spread }[],
+  floors: readonly FloorResult[],
 ): AlertRateResult {
   const med = (pick: (r: AlertRateResult) => Spread): Spread => medianOfRuns(runs.map(pick));
   const first = runs[0];
@@ -68,6 +77,7 @@ function combineRuns(
     sent: runs.reduce((a, r) => a + r.sent, 0),
     acked: med((r) => r.acked),
     received: med((r) => r.received),
+    handler: med((r) => r.handler),
     handled: med((r) => r.handled),
     card: med((r) => r.card),
     bigSent: runs.reduce((a, r) => a + r.bigSent, 0),
@@ -80,6 +90,7 @@ function combineRuns(
         ? null
         : {
             received: medianOfRuns(floors.map((f) => f.received)),
+            handler: medianOfRuns(floors.map((f) => f.handler)),
             handled: medianOfRuns(floors.map((f) => f.handled)),
           },
     handledP99ByRun: runs.map((r) => r.handled.p99),
@@ -90,7 +101,7 @@ function combineRuns(
 // carry build helpers the page does not have).
 const INSTRUMENTS = `
 (() => {
-  const bench = { handled: {}, card: {}, sent: {}, acked: {}, received: {} };
+  const bench = { handled: {}, card: {}, sent: {}, acked: {}, received: {}, handler: {} };
   window.__bench = bench;
   const firstSeen = new Set();
   const desc = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
@@ -99,7 +110,9 @@ const INSTRUMENTS = `
     get() { return desc.get.call(this); },
     set(fn) {
       desc.set.call(this, fn && function (e) {
+        const arrived = performance.now();
         fn.call(this, e);
+        const done = performance.now();
         if (typeof e.data !== 'string' || e.data.indexOf('"gift"') < 0) return;
         let m;
         try { m = JSON.parse(e.data); } catch { return; }
@@ -108,7 +121,8 @@ const INSTRUMENTS = `
         // The first copy of a gift (the early, pending alert) is the one a viewer sees.
         if (firstSeen.has(id)) return;
         firstSeen.add(id);
-        bench.received[id] = performance.now();
+        bench.received[id] = done;
+        bench.handler[id] = done - arrived;
         requestAnimationFrame(() => { bench.handled[id] = performance.now(); });
       });
     },
@@ -194,6 +208,7 @@ async function measureRate(
   const data = await page.evaluate<{
     acked: number[];
     received: number[];
+    handler: number[];
     handled: number[];
     card: number[];
     bigSent: number;
@@ -202,11 +217,12 @@ async function measureRate(
     stats: { maxLagMs: number; mergedGifts: number } | null;
   }>(`(() => {
     const b = window.__bench;
-    const out = { acked: [], received: [], handled: [], card: [], bigSent: 0, bigShown: 0, bigOnTime: 0, stats: window.gemlightOverlay && window.gemlightOverlay.alerts };
+    const out = { acked: [], received: [], handler: [], handled: [], card: [], bigSent: 0, bigShown: 0, bigOnTime: 0, stats: window.gemlightOverlay && window.gemlightOverlay.alerts };
     for (const [id, s] of Object.entries(b.sent)) {
       if (!id.startsWith('b${tag}-')) continue;
       if (b.acked[id] !== undefined) out.acked.push(b.acked[id] - s.t);
       if (b.received[id] !== undefined) out.received.push(b.received[id] - s.t);
+      if (b.handler[id] !== undefined) out.handler.push(b.handler[id]);
       if (b.handled[id] !== undefined) out.handled.push(b.handled[id] - s.t);
       if (b.card[id] !== undefined) out.card.push(b.card[id] - s.t);
       if (s.big) {
@@ -222,6 +238,7 @@ async function measureRate(
     sent: summary.sent,
     acked: spread(data.acked),
     received: spread(data.received),
+    handler: spread(data.handler),
     handled: spread(data.handled),
     card: spread(data.card),
     bigSent: data.bigSent,
@@ -241,14 +258,14 @@ async function measureFloor(
   rate: number,
   seconds: number,
   tag: string,
-): Promise<{ received: Spread; handled: Spread }> {
+): Promise<FloorResult> {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   try {
     await page.addInitScript({ content: INSTRUMENTS });
     await page.goto(relay.pageUrl);
     await waitInPage(page, relay.readyExpression);
     const r = await measureRate(page, relay, rate, seconds, 1_000, tag);
-    return { received: r.received, handled: r.handled };
+    return { received: r.received, handler: r.handler, handled: r.handled };
   } finally {
     await page.close();
   }
@@ -268,7 +285,7 @@ export async function runAlerts(
     const results: AlertRateResult[] = [];
     for (const rate of plan.rates) {
       const runs: AlertRateResult[] = [];
-      const floors: { received: Spread; handled: Spread }[] = [];
+      const floors: FloorResult[] = [];
       for (let run = 0; run < plan.runs; run++) {
         // Gift ids and names carry rate and run, so no run's gifts are taken for another's.
         const tag = `${rate}x${run}`;
@@ -281,7 +298,7 @@ export async function runAlerts(
         );
         const r = await measureRate(page, serve, rate, plan.seconds, plan.settleMs, tag);
         log(
-          `  alerts at ${rate}/s (run ${run + 1}): acked p50 ${r.acked.p50.toFixed(1)} p99 ${r.acked.p99.toFixed(1)} ms; in the page p50 ${r.received.p50.toFixed(1)} p99 ${r.received.p99.toFixed(1)} ms; handled p50 ${r.handled.p50.toFixed(1)} p99 ${r.handled.p99.toFixed(1)} ms; ` +
+          `  alerts at ${rate}/s (run ${run + 1}): acked p50 ${r.acked.p50.toFixed(1)} p99 ${r.acked.p99.toFixed(1)} ms; in the page p50 ${r.received.p50.toFixed(1)} p99 ${r.received.p99.toFixed(1)} ms (handler p99 ${r.handler.p99.toFixed(2)}); handled p50 ${r.handled.p50.toFixed(1)} p99 ${r.handled.p99.toFixed(1)} ms; ` +
             `own card p50 ${r.card.p50.toFixed(1)} p99 ${r.card.p99.toFixed(1)} ms (${r.card.n}/${r.sent}); ` +
             `big ${r.bigShown}/${r.bigSent} (${r.bigOnTime} in 5 s); scheduler max lag ${Math.round(r.schedulerMaxLagMs)} ms`,
         );
@@ -324,6 +341,19 @@ export function alertFigures(results: readonly AlertRateResult[]): Figure[] {
       unit: 'ms',
       baseline: { label: 'p50', value: r.received.p50, unit: 'ms' },
       target: 'informational (the pipeline without the frame clock)',
+      met: null,
+    });
+    out.push({
+      bench: 2,
+      figure: `at ${r.rate}/s: the overlay's own /events handler, time per gift (validation, scheduler, card drawing; p99 of ${r.handler.n})`,
+      value: r.handler.p99,
+      unit: 'ms',
+      ...(r.floor
+        ? {
+            baseline: { label: "floor page's handler p99", value: r.floor.handler.p99, unit: 'ms' },
+          }
+        : { baseline: { label: 'p50', value: r.handler.p50, unit: 'ms' } }),
+      target: 'informational (the page\'s share of "in the page")',
       met: null,
     });
     const handledTarget = r.rate === 100 ? '≤ 17 ms p99 (one 60 Hz frame)' : 'informational';

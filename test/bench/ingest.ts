@@ -39,7 +39,8 @@ export interface IngestResult {
   writerOnly: { eventsPerSecond: number[]; eventsPerCpuSecond: number[]; batch: number };
 }
 
-function forkTs(file: string, args: string[], execArgv: string[] = []): ChildProcess {
+/** Forks a TypeScript file of this folder with `npm run serve`'s node options. */
+export function forkTs(file: string, args: string[], execArgv: string[] = []): ChildProcess {
   return fork(resolve(HERE, file), args, {
     // Every process runs with `npm run serve`'s node options, the measured server above all.
     execArgv: [...serveNodeOptions(), '--import', 'tsx', ...execArgv],
@@ -47,14 +48,16 @@ function forkTs(file: string, args: string[], execArgv: string[] = []): ChildPro
   });
 }
 
-function nextMessage<T>(child: ChildProcess): Promise<T> {
+/** The child's next IPC message (rejects if it exits first). */
+export function nextMessage<T>(child: ChildProcess): Promise<T> {
   return new Promise((res, rej) => {
     child.once('message', (m) => res(m as T));
     child.once('exit', (code) => rej(new Error(`child exited with ${code} before answering`)));
   });
 }
 
-const exited = (child: ChildProcess): Promise<void> =>
+/** Resolves once the child has exited. */
+export const exited = (child: ChildProcess): Promise<void> =>
   child.exitCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 
 async function oneRun(
