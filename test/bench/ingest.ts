@@ -60,30 +60,21 @@ export function nextMessage<T>(child: ChildProcess): Promise<T> {
 export const exited = (child: ChildProcess): Promise<void> =>
   child.exitCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 
-async function oneRun(
-  target: IngestTarget,
-  plan: IngestPlan,
-  seed: number,
+/**
+ * Runs benchmark 1's client against a forked target server that speaks the ingestServer.ts
+ * protocol ('go', 'stop', `TargetReady`, `TargetUsage`), then stops the server.
+ */
+export async function clientRun(
+  server: ChildProcess,
+  job: Omit<ClientJob, 'url' | 'token'>,
 ): Promise<ClientReport & { serverCpuMs: number }> {
-  const execArgv =
-    plan.profileDir && target === 'gemlight'
-      ? ['--cpu-prof', `--cpu-prof-dir=${plan.profileDir}`]
-      : [];
-  const server = forkTs('ingestServer.ts', [target], execArgv);
   let stopped = false;
   try {
     const ready = await nextMessage<TargetReady>(server);
     server.send('go');
     const client = forkTs('ingestClient.ts', []);
-    const job: ClientJob = {
-      url: ready.url,
-      token: ready.token,
-      events: target === 'naive' ? plan.naiveEvents : plan.events,
-      durationMs: plan.durationMs,
-      window: plan.window,
-      seed,
-    };
-    client.send(job);
+    const full: ClientJob = { ...job, url: ready.url, token: ready.token };
+    client.send(full);
     const report = await nextMessage<ClientReport>(client);
     await exited(client);
     const usage = nextMessage<TargetUsage>(server);
@@ -96,6 +87,23 @@ async function oneRun(
     if (!stopped) server.send('stop');
     await exited(server);
   }
+}
+
+function oneRun(
+  target: IngestTarget,
+  plan: IngestPlan,
+  seed: number,
+): Promise<ClientReport & { serverCpuMs: number }> {
+  const execArgv =
+    plan.profileDir && target === 'gemlight'
+      ? ['--cpu-prof', `--cpu-prof-dir=${plan.profileDir}`]
+      : [];
+  return clientRun(forkTs('ingestServer.ts', [target], execArgv), {
+    events: target === 'naive' ? plan.naiveEvents : plan.events,
+    durationMs: plan.durationMs,
+    window: plan.window,
+    seed,
+  });
 }
 
 async function writerOnlyRun(

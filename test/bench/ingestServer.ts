@@ -18,6 +18,7 @@ import { openLedger } from '../../electron/services/ledger/db';
 import { clientIdOf } from '../../electron/services/ingest/pipeline';
 import { writerFromStoredSettings } from '../../electron/services/ledger/storedWriter';
 import { wsText } from '../../electron/services/http/wsText';
+import { answerParent } from './targetProtocol';
 
 /** Which server this process runs. */
 export type IngestTarget = 'gemlight' | 'naive' | 'ceiling';
@@ -122,24 +123,9 @@ async function main(): Promise<void> {
       return Promise.resolve();
     };
   }
-  let cpuAtReady = process.cpuUsage();
-  process.on('message', (message) => {
-    if (message === 'go') {
-      cpuAtReady = process.cpuUsage();
-      return;
-    }
-    if (message !== 'stop') return;
-    // CPU time used while the client ran: events per CPU-second hold still on a busy machine.
-    const used = process.cpuUsage(cpuAtReady);
-    const usage: TargetUsage = { cpuMs: (used.user + used.system) / 1000 };
-    process.send?.(usage, () => {
-      void stop().finally(() => {
-        rmSync(dataDir, { recursive: true, force: true });
-        process.exit(0);
-      });
-    });
-  });
-  process.send?.(ready);
+  answerParent(ready, () =>
+    stop().finally(() => rmSync(dataDir, { recursive: true, force: true })),
+  );
 }
 
 void main();

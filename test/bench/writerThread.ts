@@ -5,9 +5,7 @@
  * by run. Not part of `npm run bench`: it answers a design question, not a target.
  * Run: npx tsx test/bench/writerThread.ts [runs] [window]
  */
-import type { ClientJob, ClientReport } from './ingestClient';
-import type { TargetReady, TargetUsage } from './ingestServer';
-import { exited, forkTs, nextMessage } from './ingest';
+import { clientRun, forkTs } from './ingest';
 import { median } from './stats';
 import { SPLITS, type Split } from './writerThreadCommit';
 
@@ -23,27 +21,14 @@ async function oneRun(
   seed: number,
   window: number,
 ): Promise<{ rate: number; cpuMs: number }> {
-  const server = forkTs('writerThreadServer.ts', [split]);
-  const ready = await nextMessage<TargetReady>(server);
-  server.send('go');
-  const client = forkTs('ingestClient.ts', []);
-  const job: ClientJob = {
-    url: ready.url,
-    token: ready.token,
+  const report = await clientRun(forkTs('writerThreadServer.ts', [split]), {
     events: 600_000,
     durationMs: 3_000,
     window,
     seed,
-  };
-  client.send(job);
-  const report = await nextMessage<ClientReport>(client);
-  await exited(client);
+  });
   if (report.errors > 0) throw new Error(`${split}: ${report.firstError ?? 'errors'}`);
-  const usage = nextMessage<TargetUsage>(server);
-  server.send('stop');
-  const { cpuMs } = await usage;
-  await exited(server);
-  return { rate: report.eventsPerSecond, cpuMs: cpuMs / (report.elapsedMs / 1000) };
+  return { rate: report.eventsPerSecond, cpuMs: report.serverCpuMs / (report.elapsedMs / 1000) };
 }
 
 const runs = Number(process.argv[2] ?? 3);

@@ -14,7 +14,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { openLedger } from '../../electron/services/ledger/db';
 import { writerFromStoredSettings } from '../../electron/services/ledger/storedWriter';
 import { wsText } from '../../electron/services/http/wsText';
-import type { TargetReady, TargetUsage } from './ingestServer';
+import { answerParent } from './targetProtocol';
 import {
   commitBatch,
   prepareFrame,
@@ -132,25 +132,11 @@ wss.on('connection', (ws) => {
 });
 wss.once('listening', () => {
   const { port } = wss.address() as AddressInfo;
-  const ready: TargetReady = { url: `ws://127.0.0.1:${port}/ingest`, token: 'unused' };
-  process.send?.(ready);
-});
-
-let cpuAtReady = process.cpuUsage();
-process.on('message', (message) => {
-  if (message === 'go') {
-    cpuAtReady = process.cpuUsage();
-    return;
-  }
-  if (message !== 'stop') return;
-  const used = process.cpuUsage(cpuAtReady);
-  const usage: TargetUsage = { cpuMs: (used.user + used.system) / 1000 };
-  process.send?.(usage, () => {
+  answerParent({ url: `ws://127.0.0.1:${port}/ingest`, token: 'unused' }, async () => {
     wss.close();
-    void worker?.terminate();
+    await worker?.terminate();
     if (inline) db.close();
     rmSync(dataDir, { recursive: true, force: true });
     process.stderr.write(`  ${split}: ${effectsSeen} effects reached the socket thread\n`);
-    process.exit(0);
   });
 });
