@@ -48,16 +48,14 @@ export function forkTs(file: string, args: string[], execArgv: string[] = []): C
   });
 }
 
-/** The child's next IPC message (rejects if it exits first). */
-export function nextMessage<T>(child: ChildProcess): Promise<T> {
+function nextMessage<T>(child: ChildProcess): Promise<T> {
   return new Promise((res, rej) => {
     child.once('message', (m) => res(m as T));
     child.once('exit', (code) => rej(new Error(`child exited with ${code} before answering`)));
   });
 }
 
-/** Resolves once the child has exited. */
-export const exited = (child: ChildProcess): Promise<void> =>
+const exited = (child: ChildProcess): Promise<void> =>
   child.exitCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 
 /**

@@ -43,7 +43,7 @@ function startWorker(): Worker {
   const entry = resolve(import.meta.dirname, 'writerThreadWorker.ts');
   return new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, {
     eval: true,
-    workerData: { file, split },
+    workerData: { file },
   });
 }
 

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openLedger } from '../../electron/services/ledger/db';
 import { writerFromStoredSettings } from '../../electron/services/ledger/storedWriter';
 import type { LiveEvent } from '../../shared/events';
-import { commitBatch, prepareFrame, type Prepared, type Split } from './writerThreadCommit';
+import { commitBatch, prepareFrame, type Prepared } from './writerThreadCommit';
 
 /** What the socket thread sends: one batch, shaped by the split. */
 export type WorkerBatch =
@@ -22,7 +22,7 @@ export interface WorkerAnswer {
   json: string;
 }
 
-const { file } = workerData as { file: string; split: Split };
+const { file } = workerData as { file: string };
 const db = openLedger(file);
 const { writer } = writerFromStoredSettings(db);
 
