@@ -70,6 +70,8 @@ interface Entry {
   /** Set in a heavy storm: a celebration shown as a big card rather than waiting its turn. */
   capTier?: Tier;
   members: Map<string, Member>;
+  /** The earliest `receivedAt` of its members: the lag of the card is measured from it. */
+  oldestAt: number;
   state: 'queued' | 'shown';
   shownAt: number;
   expiresAt: number;
@@ -115,6 +117,8 @@ export class AlertScheduler {
   private readonly finished = new Map<string, number>();
   /** Streaks still under the minimum (last message time): they alert once their combo reaches it. */
   private readonly belowMin = new Map<string, { gift: CountedGift; at: number }>();
+  /** No remembered key can age out before this: until then `forget` has nothing to do. */
+  private forgetDue = Infinity;
   private changes: CardChange[] = [];
   private nextId = 1;
   /** 0 calm, 1 storm (merging), 2 heavy storm (merging and short cards). */
@@ -172,13 +176,24 @@ export class AlertScheduler {
    * every gift; callers also call it now and then while idle, so a storm's keys do not outlive it.
    */
   forget(now: number): void {
-    for (const memory of [this.finished, this.belowMin] as const) {
-      for (const [key, value] of memory) {
-        const at = typeof value === 'number' ? value : value.at;
-        if (now - at < KEY_MEMORY_MS) break;
-        memory.delete(key);
-      }
+    // The per-gift call is this comparison: the loops below run once per window, not per gift.
+    if (now < this.forgetDue) return;
+    for (const [key, at] of this.finished) {
+      if (now - at < KEY_MEMORY_MS) break;
+      this.finished.delete(key);
     }
+    for (const [key, waiting] of this.belowMin) {
+      if (now - waiting.at < KEY_MEMORY_MS) break;
+      this.belowMin.delete(key);
+    }
+    // Insertion order is last-touch order: the first entry of each is its oldest.
+    const finished = this.finished.values().next();
+    const waiting = this.belowMin.values().next();
+    this.forgetDue =
+      Math.min(
+        finished.done ? Infinity : finished.value,
+        waiting.done ? Infinity : waiting.value.at,
+      ) + KEY_MEMORY_MS;
   }
 
   /** Keys remembered after their card, and streaks waiting under the minimum (for tests). */
@@ -188,16 +203,27 @@ export class AlertScheduler {
 
   /** Advances time: ends cards, starts queued ones, and merges when the queue runs late. */
   tick(now: number): void {
-    for (const e of [...this.shown]) if (e.expiresAt <= now) this.hide(e, now);
+    // Plain index loops here and below: this runs for every gift of a storm, and V8 keeps the
+    // optimized code of what it runs that often for as long as the page lives.
+    for (let i = 0; i < this.shown.length;) {
+      const e = this.shown[i] as Entry;
+      if (e.expiresAt <= now) this.hide(e, now);
+      else i++;
+    }
     this.fill(now);
     // Cards are cut short only when waiting for them to end would make the queue late.
     this.cutting =
       this.queue.length > 0 && this.projectedLag(now, 'natural') > this.opts.maxLagMs * LAG_BUDGET;
     while (this.cutting && this.queue.length > 0 && this.placeable() === null) {
-      const cuttable = this.cutCandidates()
-        .filter((e) => e.shownAt + this.minShow(e.card.tier) <= now)
-        .sort((a, b) => a.expiresAt - b.expiresAt)[0];
-      if (!cuttable) break;
+      // The card that ends soonest among those that have had their minimum time.
+      const candidates = this.cutCandidates();
+      let cuttable: Entry | null = null;
+      for (let i = 0; i < candidates.length; i++) {
+        const e = candidates[i] as Entry;
+        if (e.shownAt + this.minShow(e.card.tier) > now) continue;
+        if (cuttable === null || e.expiresAt < cuttable.expiresAt) cuttable = e;
+      }
+      if (cuttable === null) break;
       this.hide(cuttable, now);
       this.fill(now);
     }
@@ -210,21 +236,29 @@ export class AlertScheduler {
 
   /** When `tick` next has work to do; null when nothing is on screen or waiting (idle). */
   nextWakeAt(): number | null {
-    let next: number | null = null;
-    for (const e of this.shown) next = next === null ? e.expiresAt : Math.min(next, e.expiresAt);
+    let next = Infinity;
+    for (let i = 0; i < this.shown.length; i++) {
+      next = Math.min(next, (this.shown[i] as Entry).expiresAt);
+    }
     if (this.cutting && this.placeable() === null) {
-      for (const e of this.cutCandidates()) {
-        const t = e.shownAt + this.minShow(e.card.tier);
-        next = next === null ? t : Math.min(next, t);
+      const candidates = this.cutCandidates();
+      for (let i = 0; i < candidates.length; i++) {
+        const e = candidates[i] as Entry;
+        next = Math.min(next, e.shownAt + this.minShow(e.card.tier));
       }
     }
-    return next;
+    return next === Infinity ? null : next;
   }
 
   /** Cards that may be cut short for the queue: with a free slot, only a blocking celebration. */
   private cutCandidates(): Entry[] {
-    const onlyCelebration = this.shown.length < this.opts.maxOnScreen;
-    return this.shown.filter((e) => !onlyCelebration || e.card.tier === 'celebration');
+    if (this.shown.length >= this.opts.maxOnScreen) return this.shown.slice();
+    const out: Entry[] = [];
+    for (let i = 0; i < this.shown.length; i++) {
+      const e = this.shown[i] as Entry;
+      if (e.card.tier === 'celebration') out.push(e);
+    }
+    return out;
   }
 
   /** Changes since the last call, in order. */
@@ -247,6 +281,7 @@ export class AlertScheduler {
   private rememberBelowMin(g: CountedGift, now: number): void {
     this.belowMin.delete(g.key);
     this.belowMin.set(g.key, { gift: g, at: now });
+    this.forgetDue = Math.min(this.forgetDue, now + KEY_MEMORY_MS);
     if (this.belowMin.size > BELOW_MIN_MEMORY) {
       const oldest = this.belowMin.keys().next();
       if (!oldest.done) this.belowMin.delete(oldest.value);
@@ -256,6 +291,7 @@ export class AlertScheduler {
   private rememberFinished(key: string, now: number): void {
     this.finished.delete(key);
     this.finished.set(key, now);
+    this.forgetDue = Math.min(this.forgetDue, now + KEY_MEMORY_MS);
     if (this.finished.size > FINISHED_MEMORY) {
       const oldest = this.finished.keys().next();
       if (!oldest.done) this.finished.delete(oldest.value);
@@ -297,6 +333,7 @@ export class AlertScheduler {
         origin: g.origin,
       },
       members: new Map([[g.key, member]]),
+      oldestAt: now,
       state: 'queued',
       shownAt: 0,
       expiresAt: 0,
@@ -316,6 +353,7 @@ export class AlertScheduler {
 
   private join(group: Entry, key: string, member: Member, now: number): void {
     group.members.set(key, member);
+    group.oldestAt = Math.min(group.oldestAt, member.receivedAt);
     this.byKey.set(key, group);
     this.stats.mergedGifts++;
     this.refresh(group);
@@ -367,16 +405,27 @@ export class AlertScheduler {
   /** Index in the queue of the first card that may start now, or null. */
   private placeable(): number | null {
     if (this.shown.length >= this.opts.maxOnScreen) return null;
-    const celebrating = this.shown.some((e) => e.card.tier === 'celebration');
+    if (!this.celebrating()) return this.queue.length > 0 ? 0 : null;
     // One full-screen celebration at a time; smaller cards may pass a waiting celebration.
-    const i = this.queue.findIndex((e) => !celebrating || e.card.tier !== 'celebration');
-    return i < 0 ? null : i;
+    for (let i = 0; i < this.queue.length; i++) {
+      if ((this.queue[i] as Entry).card.tier !== 'celebration') return i;
+    }
+    return null;
+  }
+
+  /** The celebration on screen, if any. */
+  private celebrating(): Entry | null {
+    for (let i = 0; i < this.shown.length; i++) {
+      const e = this.shown[i] as Entry;
+      if (e.card.tier === 'celebration') return e;
+    }
+    return null;
   }
 
   private fill(now: number): void {
     for (let i = this.placeable(); i !== null; i = this.placeable()) {
-      const [entry] = this.queue.splice(i, 1);
-      if (!entry) break;
+      const entry = this.queue[i] as Entry;
+      this.queue.splice(i, 1);
       entry.state = 'shown';
       entry.shownAt = now;
       entry.expiresAt = now + this.opts.durations[entry.card.tier];
@@ -412,28 +461,34 @@ export class AlertScheduler {
    * course, queued ones their minimum.
    */
   private projectedLag(now: number, mode: 'short' | 'natural' = 'short'): number {
-    const slots = this.shown.map((e) =>
-      mode === 'natural'
-        ? Math.max(now, e.expiresAt)
-        : Math.max(now, Math.min(e.expiresAt, e.shownAt + this.minShow(e.card.tier))),
-    );
+    const slots: number[] = [];
+    for (let i = 0; i < this.shown.length; i++) {
+      const e = this.shown[i] as Entry;
+      slots.push(
+        mode === 'natural'
+          ? Math.max(now, e.expiresAt)
+          : Math.max(now, Math.min(e.expiresAt, e.shownAt + this.minShow(e.card.tier))),
+      );
+    }
     while (slots.length < this.opts.maxOnScreen) slots.push(now);
-    const celebration = this.shown.find((e) => e.card.tier === 'celebration');
+    const celebration = this.celebrating();
     let celebrationFree = !celebration
       ? now
       : mode === 'natural'
         ? Math.max(now, celebration.expiresAt)
         : Math.max(now, celebration.shownAt + this.minShow('celebration'));
     let worst = 0;
-    for (const e of this.queue) {
-      slots.sort((a, b) => a - b);
-      let start = slots[0] ?? now;
+    for (let q = 0; q < this.queue.length; q++) {
+      const e = this.queue[q] as Entry;
+      // The slot that frees first.
+      let first = 0;
+      for (let i = 1; i < slots.length; i++)
+        if ((slots[i] as number) < (slots[first] as number)) first = i;
+      let start = slots[first] ?? now;
       if (e.card.tier === 'celebration') start = Math.max(start, celebrationFree);
-      let oldest = Infinity;
-      for (const m of e.members.values()) oldest = Math.min(oldest, m.receivedAt);
-      worst = Math.max(worst, start - oldest);
+      worst = Math.max(worst, start - e.oldestAt);
       const end = start + this.minShow(e.card.tier);
-      slots[0] = end;
+      slots[first] = end;
       if (e.card.tier === 'celebration') celebrationFree = end;
     }
     return worst;
@@ -503,6 +558,7 @@ export class AlertScheduler {
       into.members.set(key, m);
       this.byKey.set(key, into);
     }
+    into.oldestAt = Math.min(into.oldestAt, from.oldestAt);
     this.stats.mergedGifts += from.card.kind === 'single' ? from.members.size : 0;
     if (from.card.origin === 'live') into.card.origin = 'live';
   }

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { emptyLiveState, type LiveMessage, type LiveState } from '../shared/liveState';
+import { fastFrame, type ShownMessage } from './fastFrames';
 
 /**
  * The overlay's side of the /events WebSocket: every frame is checked against a schema before
@@ -113,6 +114,15 @@ export type OverlayMessage =
 
 /** Parses one text frame from /events. Never throws. */
 export function parseFrame(data: unknown): OverlayMessage {
+  return parse(data, true);
+}
+
+/** `parseFrame` with every frame checked by the schema alone: what the fast path is tested against. */
+export function parseFrameSchemaOnly(data: unknown): OverlayMessage {
+  return parse(data, false);
+}
+
+function parse(data: unknown, fastPath: boolean): OverlayMessage {
   if (typeof data !== 'string') return { kind: 'invalid', reason: 'binary frame' };
   let json: unknown;
   try {
@@ -122,12 +132,16 @@ export function parseFrame(data: unknown): OverlayMessage {
   }
   const type = (json as { type?: unknown } | null)?.type;
   if (typeof type === 'string' && IGNORED.has(type)) return { kind: 'ignored' };
-  const parsed = shown.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { kind: 'invalid', reason: issue ? `${issue.path.join('.')}: ${issue.message}` : '?' };
+  // Checked by hand first; anything that path is not sure of goes to the schema, which decides.
+  let m: ShownMessage | undefined = fastPath ? fastFrame(json) : undefined;
+  if (m === undefined) {
+    const parsed = shown.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { kind: 'invalid', reason: issue ? `${issue.path.join('.')}: ${issue.message}` : '?' };
+    }
+    m = parsed.data;
   }
-  const m = parsed.data;
   if (m.type === 'snapshot') {
     // The parts the overlay does not show start empty: they are never read here.
     const state: LiveState = { ...emptyLiveState(m.state.currency), ...m.state };
