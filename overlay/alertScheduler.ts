@@ -72,6 +72,8 @@ interface Entry {
   members: Map<string, Member>;
   /** The earliest `receivedAt` of its members: the lag of the card is measured from it. */
   oldestAt: number;
+  /** Distinct viewers among the members. */
+  viewerIds: Set<string>;
   state: 'queued' | 'shown';
   shownAt: number;
   expiresAt: number;
@@ -334,6 +336,7 @@ export class AlertScheduler {
       },
       members: new Map([[g.key, member]]),
       oldestAt: now,
+      viewerIds: new Set([member.userId]),
       state: 'queued',
       shownAt: 0,
       expiresAt: 0,
@@ -354,9 +357,11 @@ export class AlertScheduler {
   private join(group: Entry, key: string, member: Member, now: number): void {
     group.members.set(key, member);
     group.oldestAt = Math.min(group.oldestAt, member.receivedAt);
+    group.viewerIds.add(member.userId);
     this.byKey.set(key, group);
     this.stats.mergedGifts++;
-    this.refresh(group);
+    // One more member: add it to the totals rather than recount a card of thousands per gift.
+    this.addToTotals(group, member.count, member.count * member.coinsEach);
     if (group.state === 'shown') {
       this.markVisible(group, now);
       group.expiresAt = Math.max(group.expiresAt, now + COMBO_HOLD_MS);
@@ -367,8 +372,9 @@ export class AlertScheduler {
   private updateMember(entry: Entry, key: string, count: number, now: number): void {
     const m = entry.members.get(key);
     if (!m || count <= m.count) return;
+    const more = count - m.count;
     m.count = count;
-    this.refresh(entry);
+    this.addToTotals(entry, more, more * m.coinsEach);
     if (entry.state === 'shown') {
       const hold = Math.min(COMBO_HOLD_MS, this.opts.durations[entry.card.tier]);
       entry.expiresAt = Math.max(entry.expiresAt, now + hold);
@@ -376,21 +382,28 @@ export class AlertScheduler {
     }
   }
 
-  /** Recomputes a card's totals from its members. */
+  /** Recomputes a card's totals from its members (after merging cards). */
   private refresh(entry: Entry): void {
     let count = 0;
     let coins = 0;
-    const viewers = new Set<string>();
+    entry.viewerIds.clear();
     for (const m of entry.members.values()) {
       count += m.count;
       coins += m.count * m.coinsEach;
-      viewers.add(m.userId);
+      entry.viewerIds.add(m.userId);
     }
+    entry.card.count = 0;
+    entry.card.coins = 0;
+    this.addToTotals(entry, count, coins);
+  }
+
+  /** Adds to a card's totals (gifts and coins are whole numbers: the sums are exact). */
+  private addToTotals(entry: Entry, count: number, coins: number): void {
     const card = entry.card;
-    card.count = count;
-    card.coins = coins;
-    card.viewers = viewers.size;
-    const tier = tierOf(coins, this.opts.thresholds);
+    card.count += count;
+    card.coins += coins;
+    card.viewers = entry.viewerIds.size;
+    const tier = tierOf(card.coins, this.opts.thresholds);
     // A merged card stands for many small gifts: it never grows into a big or celebration card.
     const cap = card.kind === 'merged' ? 'standard' : (entry.capTier ?? 'celebration');
     card.tier = tierRank(tier) > tierRank(cap) ? cap : tier;

@@ -253,6 +253,12 @@ describe('alert scheduler', () => {
         expect(s.queued).toBe(0);
         expect(s.onScreen).toBe(0);
         expect(s.nextWakeAt()).toBeNull();
+        // Totals kept up as members join and count up agree with the card's own gift and price.
+        for (const { card } of changes) {
+          expect(card.viewers).toBeGreaterThanOrEqual(1);
+          expect(card.viewers).toBeLessThanOrEqual(card.count);
+          if (card.gift) expect(card.coins).toBe(card.count * card.gift.coins);
+        }
       }),
       { numRuns: 150 },
     );
