@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fastFrame } from '../../overlay/fastFrames';
 import { parseFrame, parseFrameSchemaOnly } from '../../overlay/protocol';
+import { makeCounted } from '../unit/liveFixtures';
 
 /**
  * The overlay's hand-checked frames must be invisible: for any frame, `parseFrame` answers exactly
@@ -236,24 +237,7 @@ describe('overlay frame fast path', () => {
 
   it('refuses with the schema’s reason', () => {
     const frame = (gift: Record<string, unknown>): string =>
-      JSON.stringify({
-        type: 'gift',
-        gift: {
-          key: 'k',
-          id: 'm1',
-          time: 1,
-          user: { id: 'u', handle: 'h', name: 'n' },
-          gift: { id: 5655, name: 'Rose', coins: 1, streakable: true },
-          count: 1,
-          deltaCount: 1,
-          deltaCoins: 1,
-          started: true,
-          ended: false,
-          origin: 'live',
-          sessionId: null,
-          ...gift,
-        },
-      });
+      JSON.stringify({ type: 'gift', gift: { ...makeCounted({ sessionId: null }), ...gift } });
     expect(parseFrame(frame({}))).toMatchObject({ kind: 'message' });
     expect(parseFrame(frame({ count: 1.5 }))).toEqual({
       kind: 'invalid',

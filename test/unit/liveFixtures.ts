@@ -1,4 +1,4 @@
-import type { LiveSession } from '../../shared/liveState';
+import type { CountedGift, LiveSession } from '../../shared/liveState';
 
 /** Test fixtures for the live reducer: a fixed clock, a viewer, two gifts and a session. */
 export const T0 = Date.UTC(2025, 2, 1, 20, 0, 0);
@@ -23,5 +23,22 @@ export const makeSession = (over: Partial<LiveSession> = {}): LiveSession => ({
   minorPerDiamond: '1/2',
   cashBefore: '0',
   gapMs: 0,
+  ...over,
+});
+
+/** One rose from the viewer, as the ledger counted it in session s1 (fields overridable). */
+export const makeCounted = (over: Partial<CountedGift> = {}): CountedGift => ({
+  key: 'k1',
+  id: 'm1',
+  time: T0,
+  user: viewer,
+  gift: rose,
+  count: 1,
+  deltaCount: 1,
+  deltaCoins: 1,
+  started: true,
+  ended: false,
+  origin: 'live',
+  sessionId: 's1',
   ...over,
 });

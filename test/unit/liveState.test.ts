@@ -17,7 +17,6 @@ import {
   reduceLive,
   sessionCashMinor,
   sessionDiamonds,
-  type CountedGift,
   type LiveMessage,
   type LiveSession,
   type LiveState,
@@ -25,25 +24,11 @@ import {
 } from '../../shared/liveState';
 import * as Q from '../../shared/rational';
 import { StreakBook } from '../../shared/streaks';
-import { T0, lion, makeSession, rose, viewer } from './liveFixtures';
+import { T0, lion, makeCounted, makeSession, rose, viewer } from './liveFixtures';
 
 const session = makeSession;
 
-const counted = (over: Partial<CountedGift> = {}): CountedGift => ({
-  key: 'k1',
-  id: 'm1',
-  time: T0,
-  user: viewer,
-  gift: rose,
-  count: 1,
-  deltaCount: 1,
-  deltaCoins: 1,
-  started: true,
-  ended: false,
-  origin: 'live',
-  sessionId: 's1',
-  ...over,
-});
+const counted = makeCounted;
 
 const withSession = (s: LiveSession | null = session()): LiveState =>
   reduceLive(emptyLiveState(), { type: 'session', session: s });

@@ -10,25 +10,11 @@ import {
   type LiveMessage,
   type LiveState,
 } from '../../shared/liveState';
-import { T0, lion, makeSession, rose } from './liveFixtures';
+import { T0, lion, makeCounted, makeSession } from './liveFixtures';
 
 const session = makeSession();
 
-const counted = (over: Partial<CountedGift> = {}): CountedGift => ({
-  key: 'k1',
-  id: 'm1',
-  time: T0,
-  user: { id: 'u1', handle: 'fan', name: 'Fan' },
-  gift: rose,
-  count: 1,
-  deltaCount: 1,
-  deltaCoins: 1,
-  started: true,
-  ended: false,
-  origin: 'live',
-  sessionId: 's1',
-  ...over,
-});
+const counted = makeCounted;
 
 const start = (): LiveState =>
   reduceLive(
