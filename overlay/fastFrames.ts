@@ -13,10 +13,10 @@ export type ShownMessage =
   | Exclude<LiveMessage, { type: 'snapshot' | 'social' | 'viewers' | 'source' | 'overlays' }>;
 
 /**
- * The frames the overlay shows (gift, combo, leaderboard, session, goal, snapshot), checked by hand. The
- * schema in protocol.ts stays the definition: this path only ever says "yes, and here is the same
- * value the schema would give" or "not sure", and every "not sure" goes to the schema, which then
- * decides and explains. So a refusal always reads the same, whichever path saw the frame first
+ * The frames the overlay shows (gift, combo, leaderboard, session, goal, snapshot), checked by
+ * hand. The schema in protocol.ts stays the definition: this path only ever says "yes, and here is
+ * the same value the schema would give" or "not sure", and every "not sure" goes to the schema,
+ * which then decides and explains. So a refusal always reads the same, whichever path saw the frame first
  * (property-tested against the schema alone).
  *
  * Why: in a storm of 2,000 alerts the schema's generic object and array parsers run for every
@@ -27,9 +27,11 @@ export type ShownMessage =
 
 type Rec = Record<string, unknown>;
 
-const MAX_TEXT = 10_000;
-const MAX_URL = 4_096;
-const MAX_BOARD = 1_000;
+/** Limits of /events frames, shared with the schema in protocol.ts. */
+export const MAX_TEXT = 10_000;
+export const MAX_URL = 4_096;
+export const MAX_BOARD = 1_000;
+export const CURRENCY_CODE = /^[A-Z]{3}$/;
 
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isText = (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_TEXT;
@@ -225,8 +227,6 @@ function goal(v: unknown): GoalProgress | null | undefined {
     completions: v.completions,
   };
 }
-
-const CURRENCY_CODE = /^[A-Z]{3}$/;
 
 function shownState(v: unknown): ShownState | undefined {
   if (!isRec(v) || !isRec(v.leaderboards) || !isRec(v.currency)) return UNSURE;

@@ -1,6 +1,13 @@
 import * as z from 'zod/mini';
 import { emptyLiveState, type LiveMessage, type LiveState } from '../shared/liveState';
-import { fastFrame, type ShownMessage } from './fastFrames';
+import {
+  CURRENCY_CODE,
+  MAX_BOARD,
+  MAX_TEXT,
+  MAX_URL,
+  fastFrame,
+  type ShownMessage,
+} from './fastFrames';
 
 /**
  * The overlay's side of the /events WebSocket: every frame is checked against a schema before
@@ -9,8 +16,8 @@ import { fastFrame, type ShownMessage } from './fastFrames';
  */
 
 const count = z.number().check(z.int(), z.nonnegative());
-const text = z.string().check(z.maxLength(10_000));
-const url = z.optional(z.string().check(z.maxLength(4_096)));
+const text = z.string().check(z.maxLength(MAX_TEXT));
+const url = z.optional(z.string().check(z.maxLength(MAX_URL)));
 
 const viewer = z.object({ id: text, handle: text, name: text, avatar: url });
 const gift = z.object({
@@ -47,7 +54,7 @@ const gifterTotal = z.object({
   coins: z.number(),
   reachedAt: z.number(),
 });
-const board = z.array(gifterTotal).check(z.maxLength(1_000));
+const board = z.array(gifterTotal).check(z.maxLength(MAX_BOARD));
 
 const goalProgress = z.object({
   goal: z.object({
@@ -91,7 +98,7 @@ const snapshot = z.object({
     session: z.nullable(session),
     leaderboards: z.object({ session: board, day: board, all: board }),
     goal: z.nullable(goalProgress),
-    currency: z.object({ code: z.string().check(z.regex(/^[A-Z]{3}$/)), exponent: count }),
+    currency: z.object({ code: z.string().check(z.regex(CURRENCY_CODE)), exponent: count }),
   }),
 });
 
@@ -117,7 +124,7 @@ export function parseFrame(data: unknown): OverlayMessage {
   return parse(data, true);
 }
 
-/** `parseFrame` with every frame checked by the schema alone: what the fast path is tested against. */
+/** `parseFrame` with the schema alone deciding: what the hand-checked path is tested against. */
 export function parseFrameSchemaOnly(data: unknown): OverlayMessage {
   return parse(data, false);
 }

@@ -190,6 +190,7 @@ export async function takeHeapSnapshot(cdp: CDPSession): Promise<Heap> {
 export type HeapKind =
   'V8 code, feedback and shapes' | 'JS values' | 'blink/native (outside JSHeapUsedSize)';
 
+/** Which part of the page's memory a node is counted in. */
 export function heapKind(n: HeapNode): HeapKind {
   // "native system / …" nodes (function templates, dependent-code lists) live in V8's heap;
   // other native nodes are Blink's (Oilpan), outside JSHeapUsedSize.
