@@ -69,10 +69,13 @@ export async function clientRun(
   let stopped = false;
   try {
     const ready = await nextMessage<TargetReady>(server);
-    server.send('go');
     const client = forkTs('ingestClient.ts', []);
     const full: ClientJob = { ...job, url: ready.url, token: ready.token };
     client.send(full);
+    // The client builds its frames first; the server's CPU time (and profile) starts after that.
+    await nextMessage<'prepared'>(client);
+    server.send('go');
+    client.send('start');
     const report = await nextMessage<ClientReport>(client);
     await exited(client);
     const usage = nextMessage<TargetUsage>(server);
@@ -92,11 +95,8 @@ function oneRun(
   plan: IngestPlan,
   seed: number,
 ): Promise<ClientReport & { serverCpuMs: number }> {
-  const execArgv =
-    plan.profileDir && target === 'gemlight'
-      ? ['--cpu-prof', `--cpu-prof-dir=${plan.profileDir}`]
-      : [];
-  return clientRun(forkTs('ingestServer.ts', [target], execArgv), {
+  const profile = plan.profileDir && target === 'gemlight' ? [plan.profileDir] : [];
+  return clientRun(forkTs('ingestServer.ts', [target, ...profile]), {
     events: target === 'naive' ? plan.naiveEvents : plan.events,
     durationMs: plan.durationMs,
     window: plan.window,

@@ -49,8 +49,7 @@ function prepare(job: ClientJob): { text: string; count: number }[] {
   return frames;
 }
 
-function run(job: ClientJob): Promise<ClientReport> {
-  const frames = prepare(job);
+function run(job: ClientJob, frames: { text: string; count: number }[]): Promise<ClientReport> {
   const ws = new WebSocket(job.url, { headers: { Authorization: `Bearer ${job.token}` } });
   return new Promise((resolve, reject) => {
     ws.once('error', reject);
@@ -117,13 +116,18 @@ function run(job: ClientJob): Promise<ClientReport> {
 }
 
 process.once('message', (job: ClientJob) => {
-  run(job).then(
-    (report) => {
-      process.send?.(report, () => process.exit(0));
-    },
-    (error: unknown) => {
-      process.stderr.write(`ingest client failed: ${String(error)}\n`);
-      process.exit(1);
-    },
-  );
+  const frames = prepare(job);
+  // The parent starts the server's clock (and profile) now, then says 'start'.
+  process.send?.('prepared');
+  process.once('message', () => {
+    run(job, frames).then(
+      (report) => {
+        process.send?.(report, () => process.exit(0));
+      },
+      (error: unknown) => {
+        process.stderr.write(`ingest client failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  });
 });

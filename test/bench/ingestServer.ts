@@ -3,7 +3,8 @@
  *  - gemlight: the real server (group commit, WAL, synchronous=FULL);
  *  - naive: the same schema, normalizer and ledger writer, one transaction (one fsync) per event;
  *  - ceiling: a bare `ws` server that parses each frame and acks every event, storing nothing.
- * It tells its parent `{ url, token }` once listening and stops on the message 'stop'.
+ * It tells its parent `{ url, token }` once listening and stops on the message 'stop'. A second
+ * argument names a folder for a CPU profile of the run (see answerParent).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -123,8 +124,10 @@ async function main(): Promise<void> {
       return Promise.resolve();
     };
   }
-  answerParent(ready, () =>
-    stop().finally(() => rmSync(dataDir, { recursive: true, force: true })),
+  answerParent(
+    ready,
+    () => stop().finally(() => rmSync(dataDir, { recursive: true, force: true })),
+    process.argv[3],
   );
 }
 

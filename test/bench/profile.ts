@@ -1,19 +1,44 @@
 import { readFileSync } from 'node:fs';
 
-/** Summarizes V8 CPU profiles (`node --cpu-prof`) as the top self-time frames. */
+/** Summarizes V8 CPU profiles (the inspector's `Profiler.stop`) as the top self-time frames. */
 
-interface ProfileNode {
+/** One node of a V8 CPU profile's call tree. */
+export interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
   hitCount?: number;
+  children?: number[];
 }
 
-interface CpuProfile {
+export interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+
+/** A V8 CPU profile (`.cpuprofile`). */
+export interface CpuProfile {
   nodes: ProfileNode[];
   samples?: number[];
   timeDeltas?: number[];
   startTime: number;
   endTime: number;
+}
+
+/**
+ * A frame as people read it: the function, then where it is. Gemlight's TypeScript runs through
+ * tsx, whose compiled line numbers are not the source's, so its files are named without a line;
+ * Node's and packages' JavaScript keeps its line. Native functions (better-sqlite3's `run`, a
+ * socket's `writev`) have no script and say so.
+ */
+export function frameLabel({ functionName, url, lineNumber }: CallFrame): string {
+  const file = url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*?\/((electron|shared|test|node_modules)\/)/, '$1');
+  const name = functionName || '(anonymous)';
+  // No script: V8's own states, "(garbage collector)" and the like, or a native (C++) function.
+  if (!file) return /^\(.*\)$/.test(name) ? name : `${name} (native)`;
+  return `${name} ${/\.tsx?$/.test(file) ? file : `${file}:${lineNumber + 1}`}`;
 }
 
 /** One frame's share of the samples. */
@@ -23,9 +48,11 @@ export interface HotFrame {
   share: number;
 }
 
-/** The `top` frames by self time of a .cpuprofile file. */
-export function topFrames(file: string, top = 12): HotFrame[] {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+export const readProfile = (file: string): CpuProfile =>
+  JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+
+/** The `top` frames by self time of a profile. */
+export function topFrames(profile: CpuProfile, top = 12): HotFrame[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   const samples = profile.samples ?? [];
@@ -35,11 +62,7 @@ export function topFrames(file: string, top = 12): HotFrame[] {
     const node = byId.get(id);
     if (!node) return;
     const us = deltas[i] ?? 0;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const where = url
-      ? `${url.replace(/^.*\/work\/main\//, '').replace(/^file:\/\//, '')}:${lineNumber + 1}`
-      : '';
-    const key = `${functionName || '(anonymous)'}${where ? ` ${where}` : ''}`;
+    const key = frameLabel(node.callFrame);
     self.set(key, (self.get(key) ?? 0) + us);
     total += us;
   });
@@ -50,7 +73,7 @@ export function topFrames(file: string, top = 12): HotFrame[] {
 }
 
 if (process.argv[1]?.endsWith('profile.ts') && process.argv[2]) {
-  for (const f of topFrames(process.argv[2], Number(process.argv[3] ?? 20))) {
+  for (const f of topFrames(readProfile(process.argv[2]), Number(process.argv[3] ?? 20))) {
     process.stdout.write(
       `${(f.share * 100).toFixed(1).padStart(5)}%  ${f.selfMs.toFixed(0).padStart(6)} ms  ${f.frame}\n`,
     );

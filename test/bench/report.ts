@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import Database from 'better-sqlite3';
-import { topFrames, type HotFrame } from './profile';
+import { readProfile, topFrames, type HotFrame } from './profile';
+import { flameSvg, flameTree } from './flameGraph';
 import { fmt } from './stats';
 
 /** One row of the results table. */
@@ -104,6 +105,8 @@ export function machineText(m: Machine): string {
 export interface ProfileSummary {
   file: string;
   frames: HotFrame[];
+  /** The flame graph drawn from it, relative to the repository root. */
+  flameGraph?: string;
 }
 
 /** Everything one `npm run bench` wrote (bench-results/latest.json). */
@@ -119,15 +122,30 @@ export interface BenchRun {
   details: Record<string, unknown>;
 }
 
-/** Summaries of every profile in `dir` (the largest first), then removes the raw files. */
-export function summarizeProfiles(dir: string): ProfileSummary[] {
+/**
+ * Summarizes the largest profile in `dir` (its top frames, and its flame graph written to
+ * `flameGraph`, a path under `root`), then removes the raw files.
+ */
+export function summarizeProfiles(
+  dir: string,
+  flame?: { root: string; path: string; title: string },
+): ProfileSummary[] {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
     .map((f) => join(dir, f))
     .sort((a, b) => statSync(b).size - statSync(a).size);
-  const out = files
-    .slice(0, 1)
-    .map((file) => ({ file: basename(file), frames: topFrames(file, 15) }));
+  const out = files.slice(0, 1).map((file): ProfileSummary => {
+    const profile = readProfile(file);
+    const summary: ProfileSummary = { file: basename(file), frames: topFrames(profile, 15) };
+    if (flame) {
+      writeFileSync(
+        join(flame.root, flame.path),
+        flameSvg(flameTree(profile), { title: flame.title }),
+      );
+      summary.flameGraph = flame.path;
+    }
+    return summary;
+  });
   rmSync(dir, { recursive: true, force: true });
   return out;
 }
@@ -208,8 +226,16 @@ export function benchmarksMarkdown(run: BenchRun): string {
     '',
   ];
   if (run.profile.length > 0) {
-    parts.push('## Ingest server CPU profile (top self time)', '');
+    parts.push('## Ingest server CPU profile', '');
     for (const p of run.profile) {
+      if (p.flameGraph) {
+        parts.push(
+          `![Flame graph of the ingest server during benchmark 1](${p.flameGraph})`,
+          '',
+          `The server's main thread while the client ran (\`${p.flameGraph}\`; open it for each box's time). The functions with the most time of their own:`,
+          '',
+        );
+      }
       parts.push('| self % | self ms | frame |', '|---|---|---|');
       for (const f of p.frames) {
         parts.push(

@@ -165,8 +165,15 @@ async function main(): Promise<void> {
     details.overlayCost = result;
   }
 
+  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
   const profile =
-    profileDir !== undefined ? summarizeProfiles(profileDir) : ([] as ProfileSummary[]);
+    profileDir !== undefined
+      ? summarizeProfiles(profileDir, {
+          root: ROOT,
+          path: `bench-results/${opts.quick ? 'quick-' : ''}ingest-flame.svg`,
+          title: `Gemlight ingest server, benchmark 1${opts.quick ? ' (quick run)' : ''}: where the main thread's time goes`,
+        })
+      : ([] as ProfileSummary[]);
   const seconds = Math.round((Date.now() - began) / 1000);
   const run: BenchRun = {
     date: new Date().toISOString(),
@@ -178,7 +185,6 @@ async function main(): Promise<void> {
     profile,
     details,
   };
-  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
   const publish = !opts.quick || opts.publish;
   const name = publish ? 'latest.json' : 'quick.json';
   const merged = publish ? mergeWithPrevious(join(ROOT, 'bench-results', name), run) : run;
