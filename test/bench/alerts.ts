@@ -6,6 +6,7 @@ import { fmt, medianOfRuns, spread, type Spread } from './stats';
 import { ensureOverlayBuilt } from './overlayBuild';
 import { waitInPage } from './pageWait';
 import { startRelay, type Relay } from './relay';
+import { addHistograms, histogram, tailChartSvg } from './latencyChart';
 
 /**
  * Benchmark 2: alert latency. The overlay page itself sends the gifts to /ingest (so sending and
@@ -29,11 +30,18 @@ export interface AlertPlan {
   runs: number;
 }
 
+/** Latency histograms (latencyChart.ts bins) of "in the page" and "first frame after". */
+export interface AlertHistograms {
+  received: number[];
+  handled: number[];
+}
+
 /** The bare relay's figures at one rate. */
 export interface FloorResult {
   received: Spread;
   handler: Spread;
   handled: Spread;
+  hist: AlertHistograms;
 }
 
 /** Results at one rate. */
@@ -47,6 +55,7 @@ export interface AlertRateResult {
   /** The overlay's own /events handler, its time per gift (its first copy). */
   handler: Spread;
   handled: Spread;
+  hist: AlertHistograms;
   card: Spread;
   bigSent: number;
   bigShown: number;
@@ -79,6 +88,7 @@ function combineRuns(
     received: med((r) => r.received),
     handler: med((r) => r.handler),
     handled: med((r) => r.handled),
+    hist: sumHistograms(runs.map((r) => r.hist)),
     card: med((r) => r.card),
     bigSent: runs.reduce((a, r) => a + r.bigSent, 0),
     bigShown: runs.reduce((a, r) => a + r.bigShown, 0),
@@ -92,10 +102,16 @@ function combineRuns(
             received: medianOfRuns(floors.map((f) => f.received)),
             handler: medianOfRuns(floors.map((f) => f.handler)),
             handled: medianOfRuns(floors.map((f) => f.handled)),
+            hist: sumHistograms(floors.map((f) => f.hist)),
           },
     handledP99ByRun: runs.map((r) => r.handled.p99),
   };
 }
+
+const sumHistograms = (all: readonly AlertHistograms[]): AlertHistograms => ({
+  received: addHistograms(all.map((h) => h.received)),
+  handled: addHistograms(all.map((h) => h.handled)),
+});
 
 // The page-side instruments, as plain JavaScript (functions serialized from TypeScript could
 // carry build helpers the page does not have).
@@ -240,6 +256,7 @@ async function measureRate(
     received: spread(data.received),
     handler: spread(data.handler),
     handled: spread(data.handled),
+    hist: { received: histogram(data.received), handled: histogram(data.handled) },
     card: spread(data.card),
     bigSent: data.bigSent,
     bigShown: data.bigShown,
@@ -265,7 +282,7 @@ async function measureFloor(
     await page.goto(relay.pageUrl);
     await waitInPage(page, relay.readyExpression);
     const r = await measureRate(page, relay, rate, seconds, 1_000, tag);
-    return { received: r.received, handler: r.handler, handled: r.handled };
+    return { received: r.received, handler: r.handler, handled: r.handled, hist: r.hist };
   } finally {
     await page.close();
   }
@@ -402,4 +419,41 @@ export function alertFigures(results: readonly AlertRateResult[]): Figure[] {
     });
   }
   return out;
+}
+
+/**
+ * The latency tails of one rate, Gemlight against the bare relay: how many gifts were slower than
+ * each latency, in the page and at the first frame after.
+ */
+export function alertLatencyChart(r: AlertRateResult): string {
+  const floor = r.floor;
+  const runs = r.handledP99ByRun.length;
+  return tailChartSvg({
+    title: `Alert latency at ${r.rate} gifts/s: Gemlight against a bare relay, same page, same run`,
+    subtitle: `${r.sent.toLocaleString('en-US')} gifts over ${runs} run${runs === 1 ? '' : 's'} each. Dashed: the overlay's handler has the gift; solid: the first animation frame after.`,
+    xMaxMs: 30,
+    series: [
+      { label: 'Gemlight: first frame after', colour: '#d9480f', counts: r.hist.handled },
+      { label: 'Gemlight: in the page', colour: '#d9480f', dashed: true, counts: r.hist.received },
+      ...(floor
+        ? [
+            {
+              label: 'bare relay: first frame after',
+              colour: '#1c7ed6',
+              counts: floor.hist.handled,
+            },
+            {
+              label: 'bare relay: in the page',
+              colour: '#1c7ed6',
+              dashed: true,
+              counts: floor.hist.received,
+            },
+          ]
+        : []),
+    ],
+    marks: [
+      { x: 1000 / 60, label: 'one 60 Hz frame (16.7 ms)', colour: '#555' },
+      { x: 17, label: 'target: p99 ≤ 17 ms', colour: '#c92a2a' },
+    ],
+  });
 }

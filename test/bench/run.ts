@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findChromium } from '../support/browser';
-import { alertFigures, runAlerts } from './alerts';
+import { alertFigures, alertLatencyChart, runAlerts } from './alerts';
 import { historyFigures, runHistory } from './history';
 import { overlayCostFigures, runOverlayCost } from './overlayCost';
 import { ingestFigures, runIngest, type IngestResult } from './ingest';
@@ -135,6 +135,14 @@ async function main(): Promise<void> {
     );
     figures.push(...alertFigures(result));
     details.alerts = result;
+    const at100 = result.find((r) => r.rate === 100);
+    if (at100) {
+      mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+      writeFileSync(
+        join(ROOT, 'bench-results', `${opts.quick ? 'quick-' : ''}alert-latency-100.svg`),
+        alertLatencyChart(at100),
+      );
+    }
   }
 
   if (opts.only.has(3) || opts.only.has(5)) {

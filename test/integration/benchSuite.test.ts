@@ -12,10 +12,14 @@ const ROOT = resolve(import.meta.dirname, '../..');
  */
 function runQuickBench(): Promise<{ code: number | null; output: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/run.ts', '--quick', '--profile'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/bench/run.ts', '--quick', '--profile'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -48,6 +52,9 @@ describe('the benchmark suite', () => {
     const svg = readFileSync(join(ROOT, 'bench-results', 'quick-ingest-flame.svg'), 'utf8');
     expect(svg.match(/<rect /g)?.length ?? 0).toBeGreaterThan(20);
     expect(svg).toContain('ingest/pipeline.ts');
+    // Benchmark 2's latency tails at 100/s are drawn too: Gemlight and the relay, two lines each.
+    const tails = readFileSync(join(ROOT, 'bench-results', 'quick-alert-latency-100.svg'), 'utf8');
+    expect(tails.match(/<path /g)?.length).toBe(4);
     const markdown = benchmarksMarkdown(run);
     expect(markdown).toContain('| # | figure | value |');
     expect(markdown).toContain('## Machine');

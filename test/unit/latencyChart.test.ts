@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addHistograms,
+  HIST_BIN_MS,
+  HIST_MAX_MS,
+  histogram,
+  tailChartSvg,
+  tailShares,
+} from '../bench/latencyChart';
+import { launchChromium } from '../support/browser';
+
+const latencies = fc.array(fc.double({ min: 0, max: 60, noNaN: true }), { maxLength: 300 });
+
+describe('latency tails', () => {
+  it('a histogram keeps every sample; slow ones land in the last bin', () => {
+    const h = histogram([0, 0.1, 0.25, 16.7, 39.99, 40, 1e6, -1]);
+    expect(h).toHaveLength(HIST_MAX_MS / HIST_BIN_MS + 1);
+    expect(h[0]).toBe(3); // 0, 0.1 and the clock-skewed -1
+    expect(h[1]).toBe(1); // 0.25
+    expect(h[Math.floor(16.7 / HIST_BIN_MS)]).toBe(1);
+    expect(h.at(-2)).toBe(1); // 39.99
+    expect(h.at(-1)).toBe(2); // 40 and beyond
+  });
+
+  it('the share slower than each bin edge is what counting the samples gives', () => {
+    fc.assert(
+      fc.property(latencies, latencies, (a, b) => {
+        const counts = addHistograms([histogram(a), histogram(b)]);
+        const all = [...a, ...b];
+        expect(counts.reduce((x, y) => x + y, 0)).toBe(all.length);
+        for (const { x, share } of tailShares(counts)) {
+          const slower = all.filter((s) => s >= x).length / all.length;
+          expect(share).toBeCloseTo(slower, 12);
+        }
+      }),
+    );
+  });
+
+  describe('drawn as SVG, read back by Chromium', () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await launchChromium();
+    });
+    afterAll(async () => {
+      await browser.close();
+    });
+
+    it('parses, draws one line per series, and shows labels as text', async () => {
+      const hostile = '<script>alert(1)</script> & "relay"';
+      const svg = tailChartSvg({
+        title: 'Alert latency',
+        subtitle: 'test',
+        xMaxMs: 30,
+        series: [
+          { label: hostile, colour: '#d9480f', counts: histogram([1, 2, 3, 17.5]) },
+          { label: 'empty', colour: '#1c7ed6', dashed: true, counts: histogram([]) },
+        ],
+        marks: [{ x: 17, label: 'target', colour: '#c92a2a' }],
+      });
+      const page = await browser.newPage();
+      try {
+        const read = await page.evaluate<{
+          error: boolean;
+          scripts: number;
+          paths: string[];
+          texts: string[];
+        }>(`(() => {
+          const doc = new DOMParser().parseFromString(${JSON.stringify(svg)}, 'image/svg+xml');
+          return {
+            error: doc.querySelector('parsererror') !== null,
+            scripts: doc.querySelectorAll('script').length,
+            paths: [...doc.querySelectorAll('path')].map((p) => p.getAttribute('d')),
+            texts: [...doc.querySelectorAll('text')].map((t) => t.textContent),
+          };
+        })()`);
+        expect(read.error).toBe(false);
+        expect(read.scripts).toBe(0);
+        expect(read.texts).toContain(hostile);
+        // The empty series draws nothing; the other ends at the bottom after its slowest gift.
+        expect(read.paths).toHaveLength(1);
+        // Of 1, 2, 3 and 17.5 ms: 3/4 are slower than 1.25 ms (x = 70 + 1.25 × 27 px/ms, y = 64 +
+        // 344 px × -log10(3/4) / 4 decades), 1/2 than 2.25, 1/4 than 3.25 and none than 17.75
+        // (the upper edge of 17.5's bin), where the line ends at the bottom of the scale.
+        expect(read.paths[0]).toBe(
+          'M70.0,64.0 H103.8 V74.7 H130.8 V89.9 H157.8 V115.8 H549.3 V408.0',
+        );
+      } finally {
+        await page.close();
+      }
+    });
+  });
+});
