@@ -430,7 +430,7 @@ export function alertLatencyChart(r: AlertRateResult): string {
   const runs = r.handledP99ByRun.length;
   return tailChartSvg({
     title: `Alert latency at ${r.rate} gifts/s: Gemlight against a bare relay, same page, same run`,
-    subtitle: `${r.sent.toLocaleString('en-US')} gifts over ${runs} run${runs === 1 ? '' : 's'} each. Dashed: the overlay's handler has the gift; solid: the first animation frame after.`,
+    subtitle: `${r.sent.toLocaleString('en-US')} gifts in ${runs} run${runs === 1 ? '' : 's'}, and as many through the relay. Dashed: the page's handler has the gift; solid: the first animation frame after it.`,
     xMaxMs: 30,
     series: [
       { label: 'Gemlight: first frame after', colour: '#d9480f', counts: r.hist.handled },

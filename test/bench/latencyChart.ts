@@ -89,7 +89,7 @@ export function tailChartSvg(chart: TailChart): string {
     );
   }
   out.push(
-    `<text x="${W - right - 4}" y="${top + plotH / 2 - 6}" text-anchor="end" fill="#666">1% slower: the p99</text>`,
+    `<text x="${left + plotW * 0.2}" y="${top + plotH / 2 - 6}" fill="#666">1% slower: the p99</text>`,
   );
   for (let ms = 0; ms <= chart.xMaxMs; ms += 2) {
     const x = xOf(ms);
@@ -127,12 +127,18 @@ export function tailChartSvg(chart: TailChart): string {
       `<path d="${d}" fill="none" stroke="${s.colour}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
     );
   }
-  // Legend, bottom left inside the plot.
+  // Legend on a white card in the right part of the 10%–1% band, where latency tails have
+  // already fallen below it.
+  const lx = left + plotW * 0.66;
+  const ly = top + plotH / decades + 10;
+  out.push(
+    `<rect x="${lx - 8}" y="${ly - 4}" width="${plotW * 0.34 - 4}" height="${18 * chart.series.length + 8}" fill="#fff" stroke="#ddd" rx="4"/>`,
+  );
   chart.series.forEach((s, i) => {
-    const y = top + plotH - 14 - 18 * (chart.series.length - 1 - i);
+    const y = ly + 14 + 18 * i;
     out.push(
-      `<line x1="${left + 12}" x2="${left + 42}" y1="${y - 4}" y2="${y - 4}" stroke="${s.colour}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
-      `<text x="${left + 50}" y="${y}" fill="#222">${escapeXml(s.label)}</text>`,
+      `<line x1="${lx}" x2="${lx + 30}" y1="${y - 4}" y2="${y - 4}" stroke="${s.colour}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+      `<text x="${lx + 38}" y="${y}" fill="#222">${escapeXml(s.label)}</text>`,
     );
   });
   out.push('</svg>', '');
