@@ -1,5 +1,6 @@
 import type { CpuProfile } from './profile';
 import { frameLabel } from './profile';
+import { escapeXml, svgDocument } from './svg';
 
 /**
  * Draws a V8 CPU profile as a flame graph (SVG): one box per call path, as wide as the time spent
@@ -107,9 +108,6 @@ function colourOf(label: string): string {
   return `hsl(${hue},75%,${light}%)`;
 }
 
-const escapeXml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 export interface FlameOptions {
   title: string;
   width?: number;
@@ -144,8 +142,6 @@ export function flameSvg(root: FlameNode, options: FlameOptions): string {
   const height = HEAD + (maxDepth + 1) * ROW + FOOT;
   const ms = (us: number): string => `${(us / 1000).toFixed(us < 10_000 ? 1 : 0)} ms`;
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="ui-monospace,Menlo,Consolas,monospace" font-size="11">`,
-    `<rect width="100%" height="100%" fill="#fcfcfa"/>`,
     `<text x="10" y="20" font-size="15" font-family="system-ui,sans-serif" font-weight="600">${escapeXml(options.title)}</text>`,
     `<text x="10" y="36" font-family="system-ui,sans-serif" fill="#555">${escapeXml(
       `${ms(root.totalUs)} sampled. Width is time in a function and what it called; callers below callees. ` +
@@ -171,8 +167,11 @@ export function flameSvg(root: FlameNode, options: FlameOptions): string {
   out.push(
     `<text x="10" y="${height - 8}" font-family="system-ui,sans-serif" fill="#777">` +
       `${escapeXml(`Paths under ${(minShare * 100).toFixed(1)}% of the time are left out. Hover a box for its time.`)}</text>`,
-    '</svg>',
-    '',
   );
-  return out.join('\n');
+  return svgDocument(
+    width,
+    height,
+    { family: 'ui-monospace,Menlo,Consolas,monospace', size: 11 },
+    out,
+  );
 }

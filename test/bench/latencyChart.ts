@@ -1,3 +1,5 @@
+import { escapeXml, svgDocument } from './svg';
+
 /**
  * Latency tails as a picture: for each series, the share of samples slower than x (log scale), so
  * a p99 is where a line crosses 1%. Samples are kept as histograms of fixed-width bins (small,
@@ -54,9 +56,6 @@ export interface TailChart {
   xMaxMs: number;
 }
 
-const escapeXml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 /** The chart as a standalone SVG document. */
 export function tailChartSvg(chart: TailChart): string {
   const W = 900;
@@ -74,8 +73,6 @@ export function tailChartSvg(chart: TailChart): string {
     return top + (d / decades) * plotH;
   };
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui,sans-serif" font-size="12">`,
-    `<rect width="100%" height="100%" fill="#fcfcfa"/>`,
     `<text x="${left}" y="22" font-size="15" font-weight="600">${escapeXml(chart.title)}</text>`,
     `<text x="${left}" y="40" fill="#555">${escapeXml(chart.subtitle)}</text>`,
   ];
@@ -141,6 +138,5 @@ export function tailChartSvg(chart: TailChart): string {
       `<text x="${lx + 38}" y="${y}" fill="#222">${escapeXml(s.label)}</text>`,
     );
   });
-  out.push('</svg>', '');
-  return out.join('\n');
+  return svgDocument(W, H, { family: 'system-ui,sans-serif', size: 12 }, out);
 }

@@ -1,9 +1,8 @@
 import fc from 'fast-check';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { flameSvg, flameTree, frameKind, type FlameNode } from '../bench/flameGraph';
 import { frameLabel, topFrames, type CpuProfile, type ProfileNode } from '../bench/profile';
-import { launchChromium } from '../support/browser';
+import { readSvg } from '../support/svg';
 
 const HOSTILE = '<img src=x onerror="alert(1)"> & co';
 
@@ -38,27 +37,6 @@ const PROFILE: CpuProfile = {
   startTime: 0,
   endTime: 961,
 };
-
-// Runs in the page (plain JavaScript: this project's node code has no DOM types).
-const READ_SVG = `(text) => {
-  const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
-  return {
-    parseError: doc.querySelector('parsererror')?.textContent ?? null,
-    scripts: doc.querySelectorAll('script, img, foreignObject').length,
-    title: doc.querySelector('svg > text')?.textContent ?? '',
-    boxes: [...doc.querySelectorAll('g')].map((g) => ({
-      tip: g.querySelector('title')?.textContent ?? '',
-      width: Number(g.querySelector('rect')?.getAttribute('width')),
-    })),
-  };
-}`;
-
-interface SvgRead {
-  parseError: string | null;
-  scripts: number;
-  title: string;
-  boxes: { tip: string; width: number }[];
-}
 
 describe('flame graph of a CPU profile', () => {
   it('folds samples into call paths, merging one function called twice from one caller', () => {
@@ -136,44 +114,22 @@ describe('flame graph of a CPU profile', () => {
     );
   });
 
-  describe('drawn as SVG, read back by Chromium', () => {
-    let browser: Browser;
-    beforeAll(async () => {
-      browser = await launchChromium();
-    });
-    afterAll(async () => {
-      await browser.close();
-    });
-
-    it('parses, draws boxes as wide as their time, and shows hostile names as text', async () => {
-      const root = flameTree(PROFILE);
-      const svg = flameSvg(root, { title: `Profile of ${HOSTILE}`, width: 1020 });
-      const page = await browser.newPage();
-      try {
-        const read = await page.evaluate<SvgRead>(`(${READ_SVG})(${JSON.stringify(svg)})`);
-        expect(read.parseError).toBeNull();
-        expect(read.scripts).toBe(0);
-        expect(read.title).toBe(`Profile of ${HOSTILE}`);
-        const width = (label: string): number =>
-          read.boxes.find((b) => b.tip.startsWith(`${label} —`))?.width ?? Number.NaN;
-        const all = width('all');
-        // 1020 px wide with 10 px margins: the root spans 1000 px (less the 0.6 px gap).
-        expect(all).toBeCloseTo(999.4, 1);
-        expect(width('applyGift electron/services/ledger/writer.ts') / all).toBeCloseTo(
-          500 / 961,
-          2,
-        );
-        expect(width('(garbage collector)') / all).toBeCloseTo(400 / 961, 2);
-        expect(width(`${HOSTILE} node:internal/streams/readable:41`) / all).toBeCloseTo(
-          60 / 961,
-          2,
-        );
-        // 1 µs of 961 is under the 0.2% cut: left out.
-        expect(read.boxes.some((b) => b.tip.startsWith('tiny'))).toBe(false);
-        expect(read.boxes).toHaveLength(6);
-      } finally {
-        await page.close();
-      }
-    });
+  it('draws as SVG that Chromium parses: boxes as wide as their time, hostile names as text', async () => {
+    const root = flameTree(PROFILE);
+    const read = await readSvg(flameSvg(root, { title: `Profile of ${HOSTILE}`, width: 1020 }));
+    expect(read.parseError).toBeNull();
+    expect(read.active).toBe(0);
+    expect(read.texts[0]).toBe(`Profile of ${HOSTILE}`);
+    const width = (label: string): number =>
+      read.boxes.find((b) => b.tip.startsWith(`${label} —`))?.width ?? Number.NaN;
+    const all = width('all');
+    // 1020 px wide with 10 px margins: the root spans 1000 px (less the 0.6 px gap).
+    expect(all).toBeCloseTo(999.4, 1);
+    expect(width('applyGift electron/services/ledger/writer.ts') / all).toBeCloseTo(500 / 961, 2);
+    expect(width('(garbage collector)') / all).toBeCloseTo(400 / 961, 2);
+    expect(width(`${HOSTILE} node:internal/streams/readable:41`) / all).toBeCloseTo(60 / 961, 2);
+    // 1 µs of 961 is under the 0.2% cut: left out.
+    expect(read.boxes.some((b) => b.tip.startsWith('tiny'))).toBe(false);
+    expect(read.boxes).toHaveLength(6);
   });
 });

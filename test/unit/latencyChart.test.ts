@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   addHistograms,
   HIST_BIN_MS,
@@ -9,7 +8,7 @@ import {
   tailChartSvg,
   tailShares,
 } from '../bench/latencyChart';
-import { launchChromium } from '../support/browser';
+import { readSvg } from '../support/svg';
 
 const latencies = fc.array(fc.double({ min: 0, max: 60, noNaN: true }), { maxLength: 300 });
 
@@ -38,57 +37,27 @@ describe('latency tails', () => {
     );
   });
 
-  describe('drawn as SVG, read back by Chromium', () => {
-    let browser: Browser;
-    beforeAll(async () => {
-      browser = await launchChromium();
+  it('draws as SVG that Chromium parses: one line per series, labels as text', async () => {
+    const hostile = '<script>alert(1)</script> & "relay"';
+    const svg = tailChartSvg({
+      title: 'Alert latency',
+      subtitle: 'test',
+      xMaxMs: 30,
+      series: [
+        { label: hostile, colour: '#d9480f', counts: histogram([1, 2, 3, 17.5]) },
+        { label: 'empty', colour: '#1c7ed6', dashed: true, counts: histogram([]) },
+      ],
+      marks: [{ x: 17, label: 'target', colour: '#c92a2a' }],
     });
-    afterAll(async () => {
-      await browser.close();
-    });
-
-    it('parses, draws one line per series, and shows labels as text', async () => {
-      const hostile = '<script>alert(1)</script> & "relay"';
-      const svg = tailChartSvg({
-        title: 'Alert latency',
-        subtitle: 'test',
-        xMaxMs: 30,
-        series: [
-          { label: hostile, colour: '#d9480f', counts: histogram([1, 2, 3, 17.5]) },
-          { label: 'empty', colour: '#1c7ed6', dashed: true, counts: histogram([]) },
-        ],
-        marks: [{ x: 17, label: 'target', colour: '#c92a2a' }],
-      });
-      const page = await browser.newPage();
-      try {
-        const read = await page.evaluate<{
-          error: boolean;
-          scripts: number;
-          paths: string[];
-          texts: string[];
-        }>(`(() => {
-          const doc = new DOMParser().parseFromString(${JSON.stringify(svg)}, 'image/svg+xml');
-          return {
-            error: doc.querySelector('parsererror') !== null,
-            scripts: doc.querySelectorAll('script').length,
-            paths: [...doc.querySelectorAll('path')].map((p) => p.getAttribute('d')),
-            texts: [...doc.querySelectorAll('text')].map((t) => t.textContent),
-          };
-        })()`);
-        expect(read.error).toBe(false);
-        expect(read.scripts).toBe(0);
-        expect(read.texts).toContain(hostile);
-        // The empty series draws nothing; the other ends at the bottom after its slowest gift.
-        expect(read.paths).toHaveLength(1);
-        // Of 1, 2, 3 and 17.5 ms: 3/4 are slower than 1.25 ms (x = 70 + 1.25 × 27 px/ms, y = 64 +
-        // 344 px × -log10(3/4) / 4 decades), 1/2 than 2.25, 1/4 than 3.25 and none than 17.75
-        // (the upper edge of 17.5's bin), where the line ends at the bottom of the scale.
-        expect(read.paths[0]).toBe(
-          'M70.0,64.0 H103.8 V74.7 H130.8 V89.9 H157.8 V115.8 H549.3 V408.0',
-        );
-      } finally {
-        await page.close();
-      }
-    });
+    const read = await readSvg(svg);
+    expect(read.parseError).toBeNull();
+    expect(read.active).toBe(0);
+    expect(read.texts).toContain(hostile);
+    // The empty series draws nothing; the other ends at the bottom after its slowest gift.
+    expect(read.paths).toHaveLength(1);
+    // Of 1, 2, 3 and 17.5 ms: 3/4 are slower than 1.25 ms (x = 70 + 1.25 × 27 px/ms, y = 64 +
+    // 344 px × -log10(3/4) / 4 decades), 1/2 than 2.25, 1/4 than 3.25 and none than 17.75
+    // (the upper edge of 17.5's bin), where the line ends at the bottom of the scale.
+    expect(read.paths[0]).toBe('M70.0,64.0 H103.8 V74.7 H130.8 V89.9 H157.8 V115.8 H549.3 V408.0');
   });
 });
