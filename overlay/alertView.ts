@@ -13,6 +13,8 @@ import { displayText, isAllowedImage, viewerName } from './viewerText';
  */
 
 const EXIT_MS = 350;
+/** The combo counter's pop when its count changes. */
+const POP_MS = 260;
 const CONFETTI_PIECES = 28;
 
 /** Plural of a gift name for merged cards ("Rose" → "Roses"). */
@@ -48,6 +50,8 @@ export class AlertView {
   private readonly stack: HTMLElement;
   private readonly celebrationLayer: HTMLElement;
   private readonly nodes = new Map<number, HTMLElement>();
+  /** The combo counter's running pop, per counter: one at a time (see `update`). */
+  private readonly pops = new WeakMap<Element, Animation>();
   private cancelTimer: (() => void) | null = null;
   private wakeAt: number | null = null;
   private audio: HTMLAudioElement | null = null;
@@ -140,10 +144,16 @@ export class AlertView {
     if (combo && combo.textContent !== text) {
       combo.textContent = text;
       combo.parentElement?.classList.toggle('is-combo', card.count > 1);
-      combo.animate([{ transform: 'scale(1.45)' }, { transform: 'scale(1)' }], {
-        duration: 260,
-        easing: 'cubic-bezier(.2,.9,.3,1.4)',
-      });
+      // A pop already under way carries the new count too. In a storm a counter changes every
+      // few milliseconds: a pop per change would stack dozens of animations on one element
+      // (each restyled every frame, none of them able to run on the compositor) and jitter.
+      if (this.pops.get(combo)?.playState !== 'running') {
+        const pop = combo.animate([{ transform: 'scale(1.45)' }, { transform: 'scale(1)' }], {
+          duration: POP_MS,
+          easing: 'cubic-bezier(.2,.9,.3,1.4)',
+        });
+        this.pops.set(combo, pop);
+      }
     }
     const value = node.querySelector('.card-value');
     if (value) value.textContent = formatAmount(card.coins, this.format());

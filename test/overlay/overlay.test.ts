@@ -154,6 +154,35 @@ describe('overlay in Chromium against the real server', () => {
     await page.close();
   });
 
+  it('a streak that climbs in a burst pops its counter once, not once per step', async () => {
+    // Counts the counter's pop animations as the page starts them.
+    const countPops = `(() => {
+      window.__pops = 0;
+      const animate = Element.prototype.animate;
+      Element.prototype.animate = function (...args) {
+        if (this.classList.contains('combo-count')) window.__pops++;
+        return animate.apply(this, args);
+      };
+    })()`;
+    const page = await openOverlay('alerts', LONG, server, [countPops]);
+    const burster = user('1010', 'Burster');
+    // From here on (the page's load-time rehearsal pops counters too).
+    await page.evaluate('window.__pops = 0');
+    // 30 steps in one frame: they reach the page within a few milliseconds of each other.
+    await send(
+      Array.from({ length: 30 }, (_, i) =>
+        giftEvent(burster, 5655, i + 1, { id: 'burst-30', end: i === 29 }),
+      ),
+    );
+    const counter = page.locator('.alert-card', { hasText: 'Burster' }).locator('.combo-count');
+    await expect.poll(() => counter.textContent(), { timeout: 10_000 }).toBe('30');
+    // A pop per 260 ms the burst spans (one or two here); a pop per step would be 29.
+    const pops = await page.evaluate<number>('window.__pops');
+    expect(pops).toBeGreaterThanOrEqual(1);
+    expect(pops).toBeLessThanOrEqual(4);
+    await page.close();
+  });
+
   it('renders a hostile nickname as inert, isolated text', async () => {
     const page = await openOverlay('alerts', LONG);
     let dialogs = 0;
