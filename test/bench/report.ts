@@ -123,6 +123,15 @@ export interface BenchRun {
 }
 
 /**
+ * The results file: indented JSON, with arrays of plain numbers (latency histograms, per-run
+ * values) kept on one line, so a run's diff shows what changed rather than thousands of lines.
+ */
+export function resultsJson(run: unknown): string {
+  const text = JSON.stringify(run, null, 2);
+  return `${text.replace(/\[\n\s*(-?[\d.e+-]+(?:,\n\s*-?[\d.e+-]+)*)\n\s*\]/g, (_, items: string) => `[${items.split(/,\n\s*/).join(', ')}]`)}\n`;
+}
+
+/**
  * Summarizes the largest profile in `dir` (its top frames, and its flame graph written to
  * `flameGraph`, a path under `root`), then removes the raw files.
  */

@@ -21,6 +21,7 @@ import {
   figuresTable,
   machineText,
   mergeWithPrevious,
+  resultsJson,
   summarizeProfiles,
   type BenchRun,
   type Figure,
@@ -202,7 +203,7 @@ async function main(): Promise<void> {
   const publish = !opts.quick || opts.publish;
   const name = publish ? 'latest.json' : 'quick.json';
   const merged = publish ? mergeWithPrevious(join(ROOT, 'bench-results', name), run) : run;
-  writeFileSync(join(ROOT, 'bench-results', name), JSON.stringify(merged, null, 2) + '\n');
+  writeFileSync(join(ROOT, 'bench-results', name), resultsJson(merged));
   if (publish) writeFileSync(join(ROOT, 'BENCHMARKS.md'), benchmarksMarkdown(merged));
   log(`\n${figuresTable(figures)}\n\n${machineText(machine)}\n\ntook ${seconds} s`);
   log(
