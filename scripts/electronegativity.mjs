@@ -6,7 +6,7 @@
  * Works offline: the tool's release and translation look-ups fail quietly and the scan goes on.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,6 +36,26 @@ const SKIPPED = new Set([
   'test-results',
   '.gemlight-dev',
 ]);
+
+/**
+ * Preloaded into the tool's process. The tool writes its CSV report with two unordered
+ * `fs.writeFile` calls: the header, which truncates the file, and the rows, appended. When the
+ * header's write lands second, it cuts the rows mid-field or drops them all (a report with no
+ * findings that reads as clean). Synchronous writes land in the order the tool makes them.
+ */
+const ORDERED_WRITES = `
+const fs = require('node:fs');
+fs.writeFile = (file, data, options, callback) => {
+  const done = typeof options === 'function' ? options : callback;
+  let error = null;
+  try {
+    fs.writeFileSync(file, data, typeof options === 'function' ? undefined : options);
+  } catch (e) {
+    error = e;
+  }
+  if (done) process.nextTick(done, error);
+};
+`;
 
 /** Splits one CSV line of the tool's output (quoted fields may hold commas). */
 function csvFields(line) {
@@ -70,12 +90,14 @@ const cli = join(
 const work = mkdtempSync(join(tmpdir(), 'gemlight-eneg-'));
 try {
   const csv = join(work, 'findings.csv');
+  const preload = join(work, 'ordered-writes.cjs');
+  writeFileSync(preload, ORDERED_WRITES);
   // The tool has no exclude option: scan a copy of the sources.
   const sources = join(work, 'src');
   for (const entry of readdirSync(root)) {
     if (!SKIPPED.has(entry)) cpSync(join(root, entry), join(sources, entry), { recursive: true });
   }
-  const rows = scanRows(sources, csv);
+  const rows = scanRows(sources, csv, preload);
   if (rows === null) {
     console.error('[electronegativity] the scan wrote an unreadable report twice.');
     process.exit(1);
@@ -106,15 +128,28 @@ try {
 }
 
 /**
- * Runs the scan and reads its CSV report. The tool now and then writes a garbled report (a row cut
- * mid-field); a report whose check ids are not ids is thrown away and the scan run once more.
+ * Runs the scan (with `preload`, see ORDERED_WRITES) and reads its CSV report. A report whose
+ * check ids are not ids (a row cut mid-field) is thrown away and the scan run once more.
  */
-function scanRows(sources, csv) {
+function scanRows(sources, csv, preload) {
   for (let attempt = 0; attempt < 2; attempt++) {
     rmSync(csv, { force: true });
     const run = spawnSync(
       process.execPath,
-      [cli, '-i', sources, '-r', '-v', 'false', '-e', electronVersion, '-o', csv],
+      [
+        '--require',
+        preload,
+        cli,
+        '-i',
+        sources,
+        '-r',
+        '-v',
+        'false',
+        '-e',
+        electronVersion,
+        '-o',
+        csv,
+      ],
       { encoding: 'utf8', timeout: 240_000 },
     );
     if (run.status !== 0) {
