@@ -79,7 +79,6 @@ function drawAlertTails(results: readonly AlertRateResult[] | undefined, quick: 
   const at100 = results?.find((r) => r.rate === 100);
   // Results from before the histograms were kept have nothing to draw.
   if (!at100?.hist) return;
-  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
   writeFileSync(
     join(ROOT, 'bench-results', `${quick ? 'quick-' : ''}alert-latency-100.svg`),
     alertLatencyChart(at100),
@@ -88,6 +87,7 @@ function drawAlertTails(results: readonly AlertRateResult[] | undefined, quick: 
 
 async function main(): Promise<void> {
   const opts = options();
+  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
   if (opts.report) {
     const latest = join(ROOT, 'bench-results', 'latest.json');
     const published = JSON.parse(readFileSync(latest, 'utf8')) as BenchRun;
@@ -180,7 +180,6 @@ async function main(): Promise<void> {
     details.overlayCost = result;
   }
 
-  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
   const profile =
     profileDir !== undefined
       ? summarizeProfiles(profileDir, {
