@@ -1,0 +1,134 @@
+/**
+ * The server of the journal experiment (journal.ts), in a process of its own: a minimal /ingest
+ * that acks each event once it is committed to the raw log alone (`raw_events`, with its unique
+ * `msg_id`, so a duplicate is still told apart before the ack), leaving the derived rows (sessions,
+ * streaks, gifters, rollups) for later. `process.argv[2]`:
+ *  - 'journal': nothing builds the derived rows: the most such an ack path can do here;
+ *  - 'raw': the same, storing each event's text as received and not its normalized JSON (which a
+ *    projector would then have to normalize again): the least an ack can wait for;
+ *  - 'projected': a projector worker (journalProjector.ts) builds them at the same time, reading
+ *    the raw log back and writing its own file, as a design that acked this way would have to.
+ * `process.argv[3]` names a JSON file for the run's figures (`JournalStats`). It speaks the ingest
+ * server protocol of ingestServer.ts ('go', 'stop', `TargetReady`).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { openLedger } from '../../electron/services/ledger/db';
+import { wsText } from '../../electron/services/http/wsText';
+import { answerParent } from './targetProtocol';
+import { prepareFrame, type Prepared } from './writerThreadCommit';
+import type { ProjectorReport } from './journalProjector';
+
+/** What one run of the journal server reports besides the client's own figures. */
+export interface JournalStats {
+  /** Events in the raw log when the client stopped. */
+  journaled: number;
+  /** Of those, events the projector had applied to its derived rows by then. */
+  projectedAtStop: number;
+  /** How long the projector took after the client stopped to apply the rest (ms). */
+  catchUpMs: number;
+}
+
+type Mode = 'journal' | 'raw' | 'projected';
+
+interface Job {
+  ws: WebSocket;
+  items: Prepared[];
+}
+
+const mode = process.argv[2] as Mode;
+const statsFile = process.argv[3] ?? '';
+const dataDir = mkdtempSync(join(tmpdir(), `gemlight-bench-journal-${mode}-`));
+const file = join(dataDir, 'journal.db');
+const db = openLedger(file);
+const insert = db.prepare<[string, string, string, number, string, string]>(
+  `INSERT INTO raw_events (msg_id, kind, source, origin, received_at, raw, event)
+   VALUES (?, ?, 'push', ?, ?, ?, ?) ON CONFLICT (msg_id) DO NOTHING`,
+);
+
+/** Workers get tsx's loader by hand: Node 20 does not pass `--import` hooks to them. */
+function startProjector(): Worker {
+  const entry = resolve(import.meta.dirname, 'journalProjector.ts');
+  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, {
+    eval: true,
+    workerData: { file, projectionFile: join(dataDir, 'projection.db') },
+  });
+}
+
+const projector = mode === 'projected' ? startProjector() : null;
+let projected = 0;
+let journaled = 0;
+let lastSeq = 0;
+const caughtUp: (() => void)[] = [];
+projector?.on('message', (report: ProjectorReport) => {
+  projected = report.applied;
+  if (report.seq >= lastSeq) for (const done of caughtUp.splice(0)) done();
+});
+
+let queue: Job[] = [];
+let scheduled = false;
+
+function flush(): void {
+  scheduled = false;
+  const jobs = queue;
+  queue = [];
+  const duplicate: boolean[] = [];
+  db.transaction(() => {
+    for (const job of jobs) {
+      for (const p of job.items) {
+        const e = p.event;
+        const event = mode === 'raw' ? '' : JSON.stringify(e);
+        const info = insert.run(e.id, e.type, e.origin, Date.now(), p.raw, event);
+        duplicate.push(info.changes === 0);
+        if (info.changes > 0) lastSeq = Number(info.lastInsertRowid);
+      }
+    }
+  })();
+  let at = 0;
+  for (const job of jobs) {
+    const socket = (job.ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+    socket.cork();
+    for (const p of job.items) {
+      job.ws.send(
+        JSON.stringify({ type: 'ack', id: p.event.id, duplicate: duplicate[at++] ?? false }),
+      );
+    }
+    socket.uncork();
+  }
+  journaled = lastSeq;
+  // The projector reads what is committed up to here, at its own pace.
+  projector?.postMessage(lastSeq);
+}
+
+const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 1024 * 1024 });
+wss.on('connection', (ws) => {
+  ws.on('message', (data) => {
+    queue.push({ ws, items: prepareFrame(wsText(data), Date.now()) });
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  });
+});
+wss.once('listening', () => {
+  const { port } = wss.address() as AddressInfo;
+  answerParent({ url: `ws://127.0.0.1:${port}/ingest`, token: 'unused' }, async () => {
+    wss.close();
+    const projectedAtStop = projector ? projected : 0;
+    const stoppedAt = performance.now();
+    if (projector && projected < journaled) await new Promise<void>((r) => caughtUp.push(r));
+    const stats: JournalStats = {
+      journaled,
+      projectedAtStop,
+      catchUpMs: projector ? performance.now() - stoppedAt : 0,
+    };
+    await projector?.terminate();
+    db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    if (statsFile) writeFileSync(statsFile, JSON.stringify(stats));
+  });
+});
