@@ -220,6 +220,7 @@ export function benchmarksMarkdown(run: BenchRun): string {
     'npm run seed -- --data-dir /tmp/g10m --gifts 10000000   # seed once, then:',
     'npm run bench -- --only 3,5 --ledger /tmp/g10m',
     'npm run bench -- --only 1 --profile                     # with a CPU profile of the ingest server',
+    'npm run bench -- --only 1 --window 16000                # benchmark 1 with more events in flight',
     'npm run bench -- --report                               # rewrite this file from bench-results/latest.json',
     '```',
     '',

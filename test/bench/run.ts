@@ -3,6 +3,7 @@
  * `npm run bench -- --quick` runs each at a small size to prove the suite works (no timing claims).
  * Options: --only 1,3 (the others keep their last published rows)  --gifts N (history size)
  * --ledger DIR (a ledger seeded by `npm run seed`)  --repeats N (API calls per kind)  --profile (CPU profile of the ingest server)
+ * --window N (events benchmark 1's client keeps in flight; default 4,000)
  * --publish (a quick run writes BENCHMARKS.md too; otherwise it writes bench-results/quick.json)
  * --report (runs nothing: rewrites BENCHMARKS.md from bench-results/latest.json and analysis.md)
  */
@@ -41,6 +42,14 @@ interface Options {
   report: boolean;
   /** Calls per API call kind in benchmark 3 (the first round warms up and is not counted). */
   repeats: number;
+  /** Events benchmark 1's client keeps in flight (default 4,000; 2,000 when quick). */
+  window: number;
+}
+
+function positiveInteger(name: string, text: string): number {
+  const n = Number(text.replace(/_/g, ''));
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} takes a whole number above 0`);
+  return n;
 }
 
 function options(): Options {
@@ -54,6 +63,7 @@ function options(): Options {
       publish: { type: 'boolean' },
       report: { type: 'boolean' },
       repeats: { type: 'string' },
+      window: { type: 'string' },
     },
     strict: true,
   });
@@ -67,6 +77,7 @@ function options(): Options {
     publish: values.publish ?? false,
     report: values.report ?? false,
     repeats: Number(values.repeats ?? (quick ? '5' : '41')),
+    window: positiveInteger('--window', values.window ?? (quick ? '2000' : '4000')),
   };
 }
 
@@ -118,7 +129,7 @@ async function main(): Promise<void> {
             events: 20_000,
             naiveEvents: 500,
             writerOnlyEvents: 10_000,
-            window: 2_000,
+            window: opts.window,
             ...(profileDir ? { profileDir } : {}),
           }
         : {
@@ -127,7 +138,7 @@ async function main(): Promise<void> {
             events: 600_000,
             naiveEvents: 30_000,
             writerOnlyEvents: 150_000,
-            window: 4_000,
+            window: opts.window,
             ...(profileDir ? { profileDir } : {}),
           },
       log,
