@@ -13,13 +13,10 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { Worker } from 'node:worker_threads';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { join } from 'node:path';
+import type { WebSocket } from 'ws';
 import { openLedger } from '../../electron/services/ledger/db';
-import { wsText } from '../../electron/services/http/wsText';
-import { answerParent } from './targetProtocol';
+import { listenForClient, sendAcks, tsxWorker } from './minimalServer';
 import { prepareFrame, type Prepared } from './writerThreadCommit';
 import type { ProjectorReport } from './journalProjector';
 
@@ -50,23 +47,18 @@ const insert = db.prepare<[string, string, string, number, string, string]>(
    VALUES (?, ?, 'push', ?, ?, ?, ?) ON CONFLICT (msg_id) DO NOTHING`,
 );
 
-/** Workers get tsx's loader by hand: Node 20 does not pass `--import` hooks to them. */
-function startProjector(): Worker {
-  const entry = resolve(import.meta.dirname, 'journalProjector.ts');
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, {
-    eval: true,
-    workerData: { file, projectionFile: join(dataDir, 'projection.db') },
-  });
-}
-
-const projector = mode === 'projected' ? startProjector() : null;
+const projector =
+  mode === 'projected'
+    ? tsxWorker('journalProjector.ts', { file, projectionFile: join(dataDir, 'projection.db') })
+    : null;
 let projected = 0;
-let journaled = 0;
+let projectedSeq = 0;
 let lastSeq = 0;
 const caughtUp: (() => void)[] = [];
 projector?.on('message', (report: ProjectorReport) => {
   projected = report.applied;
-  if (report.seq >= lastSeq) for (const done of caughtUp.splice(0)) done();
+  projectedSeq = report.seq;
+  if (projectedSeq >= lastSeq) for (const done of caughtUp.splice(0)) done();
 });
 
 let queue: Job[] = [];
@@ -90,39 +82,33 @@ function flush(): void {
   })();
   let at = 0;
   for (const job of jobs) {
-    const socket = (job.ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
-    socket.cork();
-    for (const p of job.items) {
-      job.ws.send(
-        JSON.stringify({ type: 'ack', id: p.event.id, duplicate: duplicate[at++] ?? false }),
-      );
-    }
-    socket.uncork();
+    const from = at;
+    sendAcks(
+      job.ws,
+      job.items.length,
+      (i) => job.items[i]?.event.id,
+      (i) => duplicate[from + i],
+    );
+    at += job.items.length;
   }
-  journaled = lastSeq;
   // The projector reads what is committed up to here, at its own pace.
   projector?.postMessage(lastSeq);
 }
 
-const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 1024 * 1024 });
-wss.on('connection', (ws) => {
-  ws.on('message', (data) => {
-    queue.push({ ws, items: prepareFrame(wsText(data), Date.now()) });
+listenForClient(
+  (ws, text) => {
+    queue.push({ ws, items: prepareFrame(text, Date.now()) });
     if (!scheduled) {
       scheduled = true;
       setImmediate(flush);
     }
-  });
-});
-wss.once('listening', () => {
-  const { port } = wss.address() as AddressInfo;
-  answerParent({ url: `ws://127.0.0.1:${port}/ingest`, token: 'unused' }, async () => {
-    wss.close();
+  },
+  async () => {
     const projectedAtStop = projector ? projected : 0;
     const stoppedAt = performance.now();
-    if (projector && projected < journaled) await new Promise<void>((r) => caughtUp.push(r));
+    if (projector && projectedSeq < lastSeq) await new Promise<void>((r) => caughtUp.push(r));
     const stats: JournalStats = {
-      journaled,
+      journaled: lastSeq,
       projectedAtStop,
       catchUpMs: projector ? performance.now() - stoppedAt : 0,
     };
@@ -130,5 +116,5 @@ wss.once('listening', () => {
     db.close();
     rmSync(dataDir, { recursive: true, force: true });
     if (statsFile) writeFileSync(statsFile, JSON.stringify(stats));
-  });
-});
+  },
+);

@@ -7,14 +7,11 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { Worker } from 'node:worker_threads';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { join } from 'node:path';
+import type { WebSocket } from 'ws';
 import { openLedger } from '../../electron/services/ledger/db';
 import { writerFromStoredSettings } from '../../electron/services/ledger/storedWriter';
-import { wsText } from '../../electron/services/http/wsText';
-import { answerParent } from './targetProtocol';
+import { listenForClient, sendAcks, tsxWorker } from './minimalServer';
 import {
   commitBatch,
   prepareFrame,
@@ -38,16 +35,7 @@ const db = openLedger(file);
 const inline = split === 'inline' ? writerFromStoredSettings(db).writer : null;
 if (!inline) db.close();
 
-/** Workers get tsx's loader by hand: Node 20 does not pass `--import` hooks to them. */
-function startWorker(): Worker {
-  const entry = resolve(import.meta.dirname, 'writerThreadWorker.ts');
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, {
-    eval: true,
-    workerData: { file },
-  });
-}
-
-const worker = inline ? null : startWorker();
+const worker = inline ? null : tsxWorker('writerThreadWorker.ts', { file });
 let queue: Job[] = [];
 let onWorker: Job[] | null = null;
 let scheduled = false;
@@ -59,14 +47,13 @@ function reply(jobs: readonly Job[], committed: Committed, counts?: number[]): v
   let at = 0;
   jobs.forEach((job, j) => {
     const n = counts?.[j] ?? job.items?.length ?? 0;
-    const socket = (job.ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
-    socket.cork();
-    for (let i = at; i < at + n; i++) {
-      job.ws.send(
-        JSON.stringify({ type: 'ack', id: committed.ids[i], duplicate: committed.duplicate[i] }),
-      );
-    }
-    socket.uncork();
+    const from = at;
+    sendAcks(
+      job.ws,
+      n,
+      (i) => committed.ids[from + i],
+      (i) => committed.duplicate[from + i],
+    );
     at += n;
   });
 }
@@ -119,24 +106,18 @@ worker?.on('message', (answer: WorkerAnswer) => {
   flush();
 });
 
-const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 1024 * 1024 });
-wss.on('connection', (ws) => {
-  ws.on('message', (data) => {
-    const text = wsText(data);
+listenForClient(
+  (ws, text) => {
     queue.push({ ws, text, items: split === 'frames' ? null : prepareFrame(text, Date.now()) });
     if (!scheduled) {
       scheduled = true;
       setImmediate(flush);
     }
-  });
-});
-wss.once('listening', () => {
-  const { port } = wss.address() as AddressInfo;
-  answerParent({ url: `ws://127.0.0.1:${port}/ingest`, token: 'unused' }, async () => {
-    wss.close();
+  },
+  async () => {
     await worker?.terminate();
     if (inline) db.close();
     rmSync(dataDir, { recursive: true, force: true });
     process.stderr.write(`  ${split}: ${effectsSeen} effects reached the socket thread\n`);
-  });
-});
+  },
+);
