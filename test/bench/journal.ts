@@ -9,23 +9,28 @@
  *  - projected: the same, with a worker thread building the derived rows meanwhile
  *    (journalServer.ts, journalProjector.ts).
  * Not part of `npm run bench`: it answers a design question, not a target.
- * Run: npx tsx test/bench/journal.ts [runs] [seconds]
+ * Run: npx tsx test/bench/journal.ts [runs=3] [seconds=3] [results.json]
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clientRun, forkTs } from './ingest';
 import { median } from './stats';
 import type { JournalStats } from './journalServer';
 
-type Design = 'inline' | 'raw' | 'journal' | 'projected';
+export type Design = 'inline' | 'raw' | 'journal' | 'projected';
 const DESIGNS: readonly Design[] = ['inline', 'raw', 'journal', 'projected'];
 
-interface Run {
+/** One run of one design (the optional results file holds them all, by design). */
+export interface JournalRun {
   rate: number;
+  /** Events the client counted as acked. */
+  acked: number;
   cores: number;
+  /** The journal servers' own figures; null for 'inline'. */
   stats: JournalStats | null;
 }
+type Run = JournalRun;
 
 async function oneRun(design: Design, seed: number, seconds: number): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'gemlight-journal-stats-'));
@@ -36,7 +41,8 @@ async function oneRun(design: Design, seed: number, seconds: number): Promise<Ru
         ? forkTs('writerThreadServer.ts', ['inline'])
         : forkTs('journalServer.ts', [design, statsFile]);
     const report = await clientRun(server, {
-      events: 2_000_000,
+      // Enough for the fastest design (~115k/s) with room to spare; each id is sent once.
+      events: Math.ceil(seconds * 200_000),
       durationMs: seconds * 1000,
       window: 4_000,
       seed,
@@ -46,6 +52,7 @@ async function oneRun(design: Design, seed: number, seconds: number): Promise<Ru
       design === 'inline' ? null : (JSON.parse(readFileSync(statsFile, 'utf8')) as JournalStats);
     return {
       rate: report.eventsPerSecond,
+      acked: report.acked,
       cores: report.serverCpuMs / report.elapsedMs,
       stats,
     };
@@ -62,9 +69,10 @@ for (let run = 0; run < runs; run++) {
   for (const design of DESIGNS) {
     const r = await oneRun(design, run + 1, seconds);
     results.get(design)?.push(r);
-    const projection = r.stats?.projectedAtStop
-      ? `; projected ${fmt(r.stats.projectedAtStop)} of ${fmt(r.stats.journaled)} by the stop, the rest in ${fmt(r.stats.catchUpMs)} ms`
-      : '';
+    const projection =
+      design === 'projected' && r.stats
+        ? `; projected ${fmt(r.stats.projectedAtStop)} of ${fmt(r.stats.journaled)} by the stop, the rest in ${fmt(r.stats.catchUpMs)} ms; derived rows ${r.stats.projectionMatchesReplay ? 'match' : 'DIFFER FROM'} a rebuild of the log`
+        : '';
     process.stdout.write(
       `run ${run + 1}/${runs} ${design}: ${fmt(r.rate)} events/s acked, server ${r.cores.toFixed(2)} cores${projection}\n`,
     );
@@ -95,3 +103,5 @@ for (const design of DESIGNS) {
       '\n',
   );
 }
+const resultsFile = process.argv[4];
+if (resultsFile) writeFileSync(resultsFile, JSON.stringify(Object.fromEntries(results)));

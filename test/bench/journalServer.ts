@@ -15,7 +15,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
-import { openLedger } from '../../electron/services/ledger/db';
+import Database from 'better-sqlite3';
+import { ratesAt } from '../../shared/earnings';
+import { loadSettings } from '../../electron/services/config/settings';
+import { loadSchedule } from '../../electron/services/ledger/config';
+import { openLedger, type LedgerDb } from '../../electron/services/ledger/db';
+import { rebuildDerived } from '../../electron/services/ledger/rebuild';
 import { listenForClient, sendAcks, tsxWorker } from './minimalServer';
 import { prepareFrame, type Prepared } from './writerThreadCommit';
 import type { ProjectorReport } from './journalProjector';
@@ -28,6 +33,13 @@ export interface JournalStats {
   projectedAtStop: number;
   /** How long the projector took after the client stopped to apply the rest (ms). */
   catchUpMs: number;
+  /** Events the projector had applied once caught up: every logged event, once. */
+  appliedAtEnd: number;
+  /**
+   * Whether the projector's derived rows add up to those of the stock rebuild of the same raw
+   * log (sessions, coins, gifts, gifters, streaks); null when nothing projected.
+   */
+  projectionMatchesReplay: boolean | null;
 }
 
 type Mode = 'journal' | 'raw' | 'projected';
@@ -41,6 +53,7 @@ const mode = process.argv[2] as Mode;
 const statsFile = process.argv[3] ?? '';
 const dataDir = mkdtempSync(join(tmpdir(), `gemlight-bench-journal-${mode}-`));
 const file = join(dataDir, 'journal.db');
+const projectionFile = join(dataDir, 'projection.db');
 const db = openLedger(file);
 const insert = db.prepare<[string, string, string, number, string, string]>(
   `INSERT INTO raw_events (msg_id, kind, source, origin, received_at, raw, event)
@@ -60,6 +73,30 @@ projector?.on('message', (report: ProjectorReport) => {
   projectedSeq = report.seq;
   if (projectedSeq >= lastSeq) for (const done of caughtUp.splice(0)) done();
 });
+
+/** Totals of the derived rows that a skipped or repeated event would change. */
+const DIGEST = `SELECT (SELECT count(*) FROM sessions) AS sessions,
+  (SELECT total(coins) FROM sessions) AS coins, (SELECT total(gift_count) FROM sessions) AS gifts,
+  (SELECT count(*) FROM session_gifters) AS sessionGifters, (SELECT count(*) FROM streaks) AS streaks,
+  (SELECT total(coins) FROM all_gifters) AS allCoins`;
+const digest = (ledger: LedgerDb): string => JSON.stringify(ledger.prepare(DIGEST).get());
+
+/** Rebuilds the raw log's derived rows in place with the app's own rebuild, for reference. */
+function replayDigest(): string {
+  const settings = loadSettings(db);
+  const schedule = loadSchedule(db);
+  const last = db.prepare('SELECT max(received_at) AS at FROM raw_events').get() as { at: number };
+  rebuildDerived(
+    db,
+    {
+      ratesAt: (time) => ratesAt(schedule, time),
+      sessionIdleTimeoutMs: () => settings.sessionIdleTimeoutMs,
+      streakTimeoutMs: () => settings.streakTimeoutMs,
+    },
+    last.at,
+  );
+  return digest(db);
+}
 
 let queue: Job[] = [];
 let scheduled = false;
@@ -107,14 +144,21 @@ listenForClient(
     const projectedAtStop = projector ? projected : 0;
     const stoppedAt = performance.now();
     if (projector && projectedSeq < lastSeq) await new Promise<void>((r) => caughtUp.push(r));
-    const stats: JournalStats = {
+    const stats: Omit<JournalStats, 'projectionMatchesReplay'> = {
       journaled: lastSeq,
       projectedAtStop,
       catchUpMs: projector ? performance.now() - stoppedAt : 0,
+      appliedAtEnd: projected,
     };
     await projector?.terminate();
+    let projectionMatchesReplay: boolean | null = null;
+    if (projector) {
+      const projection = new Database(projectionFile, { readonly: true });
+      projectionMatchesReplay = digest(projection) === replayDigest();
+      projection.close();
+    }
     db.close();
     rmSync(dataDir, { recursive: true, force: true });
-    if (statsFile) writeFileSync(statsFile, JSON.stringify(stats));
+    if (statsFile) writeFileSync(statsFile, JSON.stringify({ ...stats, projectionMatchesReplay }));
   },
 );
