@@ -1,25 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Design, JournalRun } from '../bench/journal';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-
-function runJournal(resultsFile: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((done) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'test/bench/journal.ts', '1', '0.5', resultsFile],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('exit', (code) => done({ code, output }));
-  });
-}
+import { runTsx } from '../support/runTsx';
 
 // BENCHMARKS.md §1 quotes this experiment; its figures mean something only if every design acks
 // what it logged and the projector applies every logged event once. Timings are never asserted.
@@ -28,7 +12,7 @@ describe('the journal experiment (BENCHMARKS.md §1)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gemlight-journal-test-'));
     try {
       const file = join(dir, 'results.json');
-      const { code, output } = await runJournal(file);
+      const { code, output } = await runTsx(['test/bench/journal.ts', '1', '0.5', file]);
       expect(code, output.slice(-3000)).toBe(0);
       const results = JSON.parse(readFileSync(file, 'utf8')) as Record<Design, JournalRun[]>;
       for (const design of ['inline', 'raw', 'journal', 'projected'] as const) {

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchmarksMarkdown, type BenchRun } from '../bench/report';
+import { runTsx } from '../support/runTsx';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -10,22 +10,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
  * Runs `npm run bench -- --quick` (as the issue asks CI to), with the ingest server's CPU profile,
  * and waits for it.
  */
-function runQuickBench(): Promise<{ code: number | null; output: string }> {
-  return new Promise((done) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'test/bench/run.ts', '--quick', '--profile'],
-      {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('exit', (code) => done({ code, output }));
-  });
-}
+const runQuickBench = (): Promise<{ code: number | null; output: string }> =>
+  runTsx(['test/bench/run.ts', '--quick', '--profile']);
 
 // The benchmark suite itself must keep working; its timings are never asserted here (they live in
 // BENCHMARKS.md), only that every benchmark ran and produced numbers.
