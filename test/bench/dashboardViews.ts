@@ -1,0 +1,99 @@
+import type { Page } from 'playwright-core';
+import { ensureWeb } from '../../scripts/ensure-web';
+import { launchChromium } from '../support/browser';
+import { spread, type Spread } from './stats';
+
+/**
+ * Benchmark 3 seen from the dashboard: each view of the real dashboard (React build, Chromium)
+ * opened on the seeded ledger, timed from the route change to the first animation frame in which
+ * its data is on the page. The API rows time the calls; these time what a creator waits for.
+ */
+
+/** A view to open: its route, and what is on the page once its data has arrived. */
+interface View {
+  hash: (i: number) => string;
+  /** Selectors that must all match. */
+  ready: string[];
+}
+
+/** What the views need from the ledger: sessions to open and a gifter to look up. */
+export interface ViewFacts {
+  sessionIds: readonly number[];
+  topUser: string;
+}
+
+function views(f: ViewFacts): Record<string, View> {
+  const pick = (i: number): number =>
+    f.sessionIds[(i * 7919) % Math.max(1, f.sessionIds.length)] ?? 1;
+  return {
+    sessions: {
+      hash: () => '#/sessions',
+      ready: ['[data-testid=sessions-table][aria-busy=false] tbody tr'],
+    },
+    'session detail': {
+      hash: (i) => `#/sessions/${pick(i)}`,
+      ready: ['[data-testid=gift-breakdown] tbody tr', '[data-testid=gifter-table] tbody tr'],
+    },
+    'gifters (all-time board)': {
+      hash: () => '#/gifters',
+      ready: ['[data-testid=leaderboard] li'],
+    },
+    'gifter profile (top fan)': {
+      hash: () => `#/gifters/${encodeURIComponent(f.topUser)}`,
+      ready: ['[data-testid=gifter-profile]'],
+    },
+    payout: {
+      hash: () => '#/payout',
+      ready: ['[data-testid=rate-configured]'],
+    },
+  };
+}
+
+/** Runs in the page: changes the route and waits, frame by frame, for every `ready` selector. */
+const OPEN_VIEW = `async ({ hash, ready, timeoutMs }) => {
+  const began = performance.now();
+  location.hash = hash;
+  for (;;) {
+    await new Promise((r) => requestAnimationFrame(r));
+    const now = performance.now();
+    if (ready.every((s) => document.querySelector(s))) return now - began;
+    if (now - began > timeoutMs) throw new Error('view not ready in time: ' + hash);
+  }
+}`;
+
+async function open(page: Page, hash: string, ready: string[]): Promise<number> {
+  return page.evaluate<number>(
+    `(${OPEN_VIEW})(${JSON.stringify({ hash, ready, timeoutMs: 20_000 })})`,
+  );
+}
+
+/**
+ * Opens every view `repeats` times (interleaved, each from the Live view so it mounts afresh; the
+ * first round warms up and is not counted) and returns the times per view.
+ */
+export async function timeDashboardViews(
+  serve: { baseUrl: string; token: string },
+  facts: ViewFacts,
+  repeats: number,
+  log: (line: string) => void,
+): Promise<Record<string, Spread>> {
+  ensureWeb(log);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`${serve.baseUrl}/dashboard?token=${serve.token}#/live`);
+    await page.getByTestId('live-coins').waitFor({ timeout: 30_000 });
+    const list = views(facts);
+    const samples: Record<string, number[]> = {};
+    for (let i = 0; i < repeats; i++) {
+      for (const [name, view] of Object.entries(list)) {
+        await open(page, '#/live', ['[data-testid=live-coins]']);
+        const ms = await open(page, view.hash(i), view.ready);
+        if (i > 0 || repeats === 1) (samples[name] ??= []).push(ms);
+      }
+    }
+    return Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, spread(s)]));
+  } finally {
+    await browser.close();
+  }
+}
