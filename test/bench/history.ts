@@ -14,7 +14,8 @@ import { spread, type Spread } from './stats';
 /**
  * Benchmarks 3 and 5: a seeded multi-year ledger served by `npm run serve` (its entry run by
  * node directly, so the child is the server itself); every dashboard API call timed over HTTP,
- * start-up timed against an empty ledger, and the server's resident memory sampled throughout.
+ * the dashboard itself loaded and its views opened in Chromium (dashboardViews.ts), start-up timed
+ * against an empty ledger, and the server's resident memory sampled throughout.
  */
 
 /** Sizes of the history benchmark. */
