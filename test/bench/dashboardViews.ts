@@ -54,31 +54,25 @@ function views(f: ViewFacts): Record<string, View> {
   };
 }
 
-/** Runs in the page: changes the route and waits, frame by frame, for every `ready` selector. */
-const OPEN_VIEW = `async ({ hash, ready, timeoutMs }) => {
-  const began = performance.now();
-  location.hash = hash;
+/**
+ * Runs in the page: changes the route to `hash` (or, with none, stays on the page as loaded) and
+ * waits, frame by frame, for every `ready` selector. Resolves with the ms from the route change,
+ * or from navigation start when there was none.
+ */
+const WAIT_FOR_VIEW = `async ({ hash, ready, timeoutMs }) => {
+  const began = hash === null ? 0 : performance.now();
+  if (hash !== null) location.hash = hash;
   for (;;) {
     await new Promise((r) => requestAnimationFrame(r));
     const now = performance.now();
     if (ready.every((s) => document.querySelector(s))) return now - began;
-    if (now - began > timeoutMs) throw new Error('view not ready in time: ' + hash);
+    if (now - began > timeoutMs) throw new Error('view not ready in time: ' + (hash ?? location.hash));
   }
 }`;
 
-/** Runs in the page: the time from navigation start to the first frame in which `ready` matches. */
-const LOADED = `async ({ ready, timeoutMs }) => {
-  for (;;) {
-    await new Promise((r) => requestAnimationFrame(r));
-    const now = performance.now();
-    if (document.querySelector(ready)) return now;
-    if (now > timeoutMs) throw new Error('the dashboard did not show the Live view in time');
-  }
-}`;
-
-async function open(page: Page, hash: string, ready: string[]): Promise<number> {
+function waitForView(page: Page, hash: string | null, ready: string[]): Promise<number> {
   return page.evaluate<number>(
-    `(${OPEN_VIEW})(${JSON.stringify({ hash, ready, timeoutMs: 20_000 })})`,
+    `(${WAIT_FOR_VIEW})(${JSON.stringify({ hash, ready, timeoutMs: 20_000 })})`,
   );
 }
 
@@ -102,16 +96,14 @@ export async function timeDashboardViews(
     // (from the live socket's snapshot). Six loads; the first warms up and is not counted.
     for (let i = 0; i < 6; i++) {
       await page.goto(`${serve.baseUrl}/dashboard?token=${serve.token}#/live`);
-      const ms = await page.evaluate<number>(
-        `(${LOADED})(${JSON.stringify({ ready: '[data-testid=live-coins]', timeoutMs: 30_000 })})`,
-      );
+      const ms = await waitForView(page, null, ['[data-testid=live-coins]']);
       if (i > 0) (samples[FIRST_LOAD] ??= []).push(ms);
     }
     const list = views(facts);
     for (let i = 0; i < repeats; i++) {
       for (const [name, view] of Object.entries(list)) {
-        await open(page, '#/live', ['[data-testid=live-coins]']);
-        const ms = await open(page, view.hash(i), view.ready);
+        await waitForView(page, '#/live', ['[data-testid=live-coins]']);
+        const ms = await waitForView(page, view.hash(i), view.ready);
         if (i > 0 || repeats === 1) (samples[name] ??= []).push(ms);
       }
     }

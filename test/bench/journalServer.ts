@@ -16,11 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import Database from 'better-sqlite3';
-import { ratesAt } from '../../shared/earnings';
-import { loadSettings } from '../../electron/services/config/settings';
-import { loadSchedule } from '../../electron/services/ledger/config';
 import { openLedger, type LedgerDb } from '../../electron/services/ledger/db';
 import { rebuildDerived } from '../../electron/services/ledger/rebuild';
+import { storedWriterConfig } from '../../electron/services/ledger/storedWriter';
 import { listenForClient, sendAcks, tsxWorker } from './minimalServer';
 import { prepareFrame, type Prepared } from './writerThreadCommit';
 import type { ProjectorReport } from './journalProjector';
@@ -83,18 +81,8 @@ const digest = (ledger: LedgerDb): string => JSON.stringify(ledger.prepare(DIGES
 
 /** Rebuilds the raw log's derived rows in place with the app's own rebuild, for reference. */
 function replayDigest(): string {
-  const settings = loadSettings(db);
-  const schedule = loadSchedule(db);
   const last = db.prepare('SELECT max(received_at) AS at FROM raw_events').get() as { at: number };
-  rebuildDerived(
-    db,
-    {
-      ratesAt: (time) => ratesAt(schedule, time),
-      sessionIdleTimeoutMs: () => settings.sessionIdleTimeoutMs,
-      streakTimeoutMs: () => settings.streakTimeoutMs,
-    },
-    last.at,
-  );
+  rebuildDerived(db, storedWriterConfig(db).config, last.at);
   return digest(db);
 }
 
