@@ -1,13 +1,9 @@
 import './style.css';
-import { newTopGifter } from '../shared/leaderboard';
-import { emptyLiveState, reduceLive, type LiveMessage, type LiveState } from '../shared/liveState';
-import { assertNever } from '../shared/result';
 import { AlertView } from './alertView';
-import { amountFormat, type AmountFormat } from './amounts';
 import { GoalView, LeaderboardView, ShoutoutView } from './boardViews';
 import { parseConfig, type OverlayConfig } from './config';
 import { connectEvents, type ConnectionState } from './connection';
-import { parseFrame } from './protocol';
+import { LiveFeed } from './liveFeed';
 import { rehearseAlerts, type RehearsalReport } from './rehearsal';
 import { el } from './elements';
 import type { SchedulerStats } from './alertScheduler';
@@ -81,93 +77,42 @@ function start(): void {
     return a;
   };
 
-  let state: LiveState = emptyLiveState();
-  // One format per session rate, not one per card: parsing the rate (exact rationals, a gcd) for
-  // every alert of a storm costs time and leaves its compiled code behind in the page.
-  let formatted: { rate: string | null; format: AmountFormat } | null = null;
-  const format = (): AmountFormat => {
-    const rate = state.session?.diamondsPerCoin ?? null;
-    if (formatted === null || formatted.rate !== rate) {
-      formatted = { rate, format: amountFormat(config.unit, state.session) };
-    }
-    return formatted.format;
-  };
   // The combined layout places goal and board itself; `position` then moves the alerts only.
   const all = config.widget === 'all';
-  const goal = wants('goal')
-    ? new GoalView(config, area('goal'), all ? 'top-left' : config.position)
-    : null;
-  const board = wants('leaderboard')
-    ? new LeaderboardView(config, area('leaderboard'), all ? 'top-right' : config.position)
-    : null;
-  const alerts = wants('alerts') ? new AlertView(config, area('alerts'), format) : null;
-  const shoutout = wants('alerts') && config.shoutout ? new ShoutoutView(area('shoutout')) : null;
+  const feed = new LiveFeed(config, (format) => ({
+    goal: wants('goal')
+      ? new GoalView(config, area('goal'), all ? 'top-left' : config.position)
+      : null,
+    board: wants('leaderboard')
+      ? new LeaderboardView(config, area('leaderboard'), all ? 'top-right' : config.position)
+      : null,
+    alerts: wants('alerts') ? new AlertView(config, area('alerts'), format) : null,
+    shoutout: wants('alerts') && config.shoutout ? new ShoutoutView(area('shoutout')) : null,
+  }));
+  const { alerts } = feed.widgets;
   const dot = config.preview ? el('div', 'status-dot') : null;
   if (dot) body.appendChild(dot);
 
   const debug: OverlayDebug = {
     widget: config.widget,
     connection: 'connecting',
-    snapshots: 0,
-    invalidFrames: 0,
+    get snapshots() {
+      return feed.snapshots;
+    },
+    get invalidFrames() {
+      return feed.invalidFrames;
+    },
     alerts: alerts?.scheduler.stats ?? null,
     rehearsal: null,
     cardsOnScreen: () => alerts?.nodeCount ?? 0,
   };
   window.gemlightOverlay = debug;
 
-  const renderBoards = (animate: boolean): void => {
-    board?.render(state.leaderboards[config.leaderboard.period], format(), animate);
-    goal?.render(state.goal, state.currency, animate);
-  };
-
-  const onMessage = (m: LiveMessage): void => {
-    switch (m.type) {
-      case 'snapshot':
-        state = reduceLive(state, m);
-        debug.snapshots++;
-        renderBoards(false);
-        return;
-      case 'gift':
-        // Session totals are not shown here; the alert is all a gift changes on this page.
-        alerts?.gift(m.gift);
-        return;
-      case 'combo':
-        alerts?.combo(m.key, m.count);
-        return;
-      case 'leaderboard': {
-        const before = state.leaderboards.session;
-        state = reduceLive(state, m);
-        if (m.period === config.leaderboard.period) {
-          board?.render(state.leaderboards[m.period], format(), true);
-        }
-        const top = m.period === 'session' ? newTopGifter(before, m.entries) : null;
-        if (top) shoutout?.show(top, format());
-        return;
-      }
-      case 'goal':
-        state = reduceLive(state, m);
-        goal?.render(state.goal, state.currency, true);
-        return;
-      case 'session':
-        state = reduceLive(state, m);
-        renderBoards(false);
-        return;
-      case 'social':
-      case 'viewers':
-      case 'source':
-      case 'overlays':
-        return;
-      default:
-        assertNever(m, 'live message');
-    }
-  };
-
   // Before the socket opens: the first real gift then finds the alert path compiled. Only an
   // optimization: whatever goes wrong in it, the page still connects and shows alerts.
   if (alerts) {
     try {
-      debug.rehearsal = rehearseAlerts(config, format);
+      debug.rehearsal = rehearseAlerts(config);
     } catch (error) {
       console.warn('alert rehearsal failed', error);
     }
@@ -186,11 +131,7 @@ function start(): void {
       debug.connection = s;
       if (dot) dot.dataset.state = s;
     },
-    onFrame: (data) => {
-      const frame = parseFrame(data);
-      if (frame.kind === 'message') onMessage(frame.message);
-      else if (frame.kind === 'invalid') debug.invalidFrames++;
-    },
+    onFrame: (data) => feed.frame(data),
   });
 }
 

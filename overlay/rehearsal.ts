@@ -1,23 +1,17 @@
-import { newTopGifter, type GifterTotal } from '../shared/leaderboard';
-import {
-  emptyLiveState,
-  reduceLive,
-  type CountedGift,
-  type LiveMessage,
-  type LiveState,
-} from '../shared/liveState';
+import type { GifterTotal } from '../shared/leaderboard';
+import type { CountedGift, LiveMessage, LiveSession } from '../shared/liveState';
 import { KEY_MEMORY_MS } from './alertScheduler';
 import { AlertView } from './alertView';
-import type { AmountFormat } from './amounts';
 import { ShoutoutView } from './boardViews';
 import { ManualClock } from './clock';
 import type { OverlayConfig } from './config';
-import { parseFrame } from './protocol';
+import { LiveFeed } from './liveFeed';
 
 /**
- * The alerts page plays a short, invisible storm once at load: frames through the same
- * validation, scheduler and card drawing as live ones, on a manual clock (a minute of alerts in
- * tens of milliseconds), into elements that are never attached, with sounds off.
+ * The alerts page plays a short, invisible storm once at load: frames as text through a
+ * `LiveFeed` like the page's own (the same frame checks, reducer, scheduler and card drawing as
+ * live ones), on a manual clock (minutes of alerts in a tenth of a second), into elements that are
+ * never attached, with sounds off.
  *
  * Why: V8 compiles a function the first time it runs. Without this, the first real gift of a
  * stream pays for compiling the whole alert path (validator, scheduler, cards) in the middle of
@@ -37,12 +31,37 @@ export interface RehearsalReport {
   ms: number;
 }
 
-/** Storm size: enough to queue, merge and cut cards (every path a real storm takes). */
-const STORM_GIFTS = 150;
+/**
+ * Storm size: enough to queue, merge and cut cards (every path a real storm takes), and enough
+ * calls for V8's optimizing compiler to take up the alert path (150 gifts were not).
+ */
+const STORM_GIFTS = 1000;
 const STORM_EVERY_MS = 10;
 const STORM_VIEWERS = 30;
+/** A page clock reading (ms since the page loaded) and an epoch time to start from. */
+const PAGE_CLOCK_START_MS = 1_234.5;
+const EPOCH_MS = 1_767_225_600_000;
 /** Safety stop for the clock loop; the storm drains in a few hundred steps. */
 const MAX_STEPS = 20_000;
+
+/** A counted session at the default rates, as the server describes it. */
+const session = (coins: number, gifts: number, gifters: number): LiveSession => ({
+  id: 'rehearsal',
+  startedAt: EPOCH_MS,
+  endedAt: null,
+  simulated: true,
+  coins,
+  gifts,
+  gifters,
+  likes: 0,
+  follows: 0,
+  shares: 0,
+  viewers: 0,
+  diamondsPerCoin: '1',
+  minorPerDiamond: '1/2',
+  cashBefore: '0',
+  gapMs: 0,
+});
 
 const viewer = (i: number): CountedGift['user'] => ({
   id: `rehearsal-${i}`,
@@ -51,28 +70,28 @@ const viewer = (i: number): CountedGift['user'] => ({
 });
 
 /** Runs the rehearsal. Leaves nothing behind but V8's compiled code. */
-export function rehearseAlerts(config: OverlayConfig, format: () => AmountFormat): RehearsalReport {
+export function rehearseAlerts(config: OverlayConfig): RehearsalReport {
   const began = performance.now();
-  const clock = new ManualClock(0);
+  // Times of the kinds the live page sees, so V8's type feedback from the rehearsal holds for
+  // live gifts: the page's clock reads fractional milliseconds (performance.now()), and gift and
+  // board times are epoch milliseconds, past the small-integer range. Whole-number times here
+  // would have the storm's first gifts throw away the code compiled for them.
+  const clock = new ManualClock(PAGE_CLOCK_START_MS);
+  const epoch = (): number => EPOCH_MS + Math.round(clock.now());
   const quiet: OverlayConfig = { ...config, sound: { ...config.sound, tiers: [] } };
-  const view = new AlertView(quiet, document.createElement('div'), format, clock);
-  const shoutout = new ShoutoutView(document.createElement('div'), undefined, clock);
-  let state: LiveState = emptyLiveState();
+  const feed = new LiveFeed(quiet, (format) => ({
+    goal: null,
+    board: null,
+    alerts: new AlertView(quiet, document.createElement('div'), format, clock),
+    shoutout: new ShoutoutView(document.createElement('div'), undefined, clock),
+  }));
+  const { alerts } = feed.widgets;
+  if (!alerts) throw new Error('rehearsal: no alert view');
   let frames = 0;
 
   const play = (message: LiveMessage): void => {
     frames++;
-    const frame = parseFrame(JSON.stringify(message));
-    if (frame.kind !== 'message') return;
-    const m = frame.message;
-    if (m.type === 'gift') view.gift(m.gift);
-    else if (m.type === 'combo') view.combo(m.key, m.count);
-    else if (m.type === 'leaderboard') {
-      const before = state.leaderboards.session;
-      state = reduceLive(state, m);
-      const top = newTopGifter(before, m.entries);
-      if (top) shoutout.show(top, format());
-    }
+    feed.frame(JSON.stringify(message));
   };
 
   let seq = 0;
@@ -81,7 +100,7 @@ export function rehearseAlerts(config: OverlayConfig, format: () => AmountFormat
     const g: CountedGift = {
       key: key ?? `rehearsal-key-${seq}`,
       id: `rehearsal-${seq++}`,
-      time: clock.now(),
+      time: epoch(),
       user: viewer(user),
       gift: { id: 9_000 + coins, name: `Rehearsal ${coins}`, coins, streakable },
       count,
@@ -95,18 +114,24 @@ export function rehearseAlerts(config: OverlayConfig, format: () => AmountFormat
     play({ type: 'gift', gift: { ...g, pending: true } });
   };
   const totals = new Map<number, number>();
-  const board = (): void => {
+  let giftCount = 0;
+  let coinTotal = 0;
+  /** What the server sends after each batch: the boards that changed and the session's totals. */
+  const afterBatch = (): void => {
     const entries: GifterTotal[] = [...totals]
       .map(([i, coins]) => ({
         userId: `rehearsal-${i}`,
-        handle: '',
-        name: '',
+        handle: `rehearsal${i}`,
+        name: `Rehearsal ${i}`,
         coins,
-        reachedAt: 0,
+        reachedAt: epoch(),
       }))
       .sort((a, b) => b.coins - a.coins)
       .slice(0, 10);
-    play({ type: 'leaderboard', period: 'session', entries });
+    for (const period of ['session', 'day', 'all'] as const) {
+      play({ type: 'leaderboard', period, entries });
+    }
+    play({ type: 'session', session: session(coinTotal, giftCount, totals.size) });
   };
 
   // Calm: one gift of each tier, then a streak counting up to its end.
@@ -127,7 +152,9 @@ export function rehearseAlerts(config: OverlayConfig, format: () => AmountFormat
     const coins = i % 25 === 0 ? big : 10;
     gift(user, coins);
     totals.set(user, (totals.get(user) ?? 0) + coins);
-    if (i % 10 === 9) board();
+    giftCount++;
+    coinTotal += coins;
+    if (i % 10 === 9) afterBatch();
     clock.advanceTo(clock.now() + STORM_EVERY_MS);
   }
   // Let every card leave and every remembered key age out.
@@ -137,11 +164,11 @@ export function rehearseAlerts(config: OverlayConfig, format: () => AmountFormat
     clock.advanceTo(next);
   }
   clock.advanceTo(clock.now() + KEY_MEMORY_MS + 1);
-  view.forgetOld();
+  alerts.forgetOld();
   return {
     frames,
-    cardsShown: view.scheduler.stats.cardsShown,
-    mergedGifts: view.scheduler.stats.mergedGifts,
+    cardsShown: alerts.scheduler.stats.cardsShown,
+    mergedGifts: alerts.scheduler.stats.mergedGifts,
     leftWaiting: clock.waiting,
     ms: performance.now() - began,
   };

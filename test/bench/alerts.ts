@@ -293,7 +293,7 @@ export async function runAlerts(
   plan: AlertPlan,
   log: (line: string) => void,
 ): Promise<AlertRateResult[]> {
-  await ensureOverlayBuilt(log);
+  ensureOverlayBuilt(log);
   const serve = await spawnServeProcess({ via: 'node', env: { GEMLIGHT_SKIP_WEB_BUILD: '1' } });
   const relay = await startRelay();
   let browser: Browser | null = null;

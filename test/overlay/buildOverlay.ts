@@ -4,8 +4,11 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 
 /**
- * Builds the overlay page exactly as the app ships it (out/renderer/overlay/index.html with its
- * assets in out/renderer/assets), without the dashboard, so overlay tests need no React build.
+ * Builds the overlay page as the app's build does (out/renderer/overlay/index.html with its assets
+ * in out/renderer/assets; relative URLs, not minified), without the dashboard, so overlay tests
+ * need no React build. The app's own build (`electron-vite build`) also moves the modules the
+ * overlay shares with the dashboard into chunks of their own; benchmarks measure that one
+ * (test/bench/overlayBuild.ts).
  */
 
 const root = resolve(import.meta.dirname, '../..');
@@ -18,9 +21,11 @@ export async function buildOverlay(outDir = WEB_ROOT): Promise<void> {
     root,
     configFile: false,
     logLevel: 'warn',
+    base: './',
     build: {
       outDir,
       emptyOutDir: false,
+      minify: false,
       rollupOptions: { input: { overlay: join(root, 'overlay/index.html') } },
     },
   });

@@ -324,6 +324,16 @@ describe('overlay in Chromium against the real server', () => {
     expect((await cards(page))[0]?.name).toBe('After Rehearsal');
     expect(await page.evaluate<number>('window.__plays')).toBe(1);
     await page.close();
+
+    // The rehearsal's boards and session stay its own: a page with every widget shows none of
+    // its gifters, and its one snapshot is the server's.
+    const all = await openOverlay('all');
+    expect(await all.evaluate<number>('window.gemlightOverlay.rehearsal.frames')).toBe(
+      report.frames,
+    );
+    expect(await all.evaluate<number>('window.gemlightOverlay.snapshots')).toBe(1);
+    expect(await all.evaluate<string>('document.body.textContent')).not.toMatch(/rehearsal/i);
+    await all.close();
   });
 
   it('rehearses to the end under the extremes a URL can set, then connects', async () => {

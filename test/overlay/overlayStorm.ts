@@ -57,7 +57,7 @@ export async function openMeasuredOverlay(
   log: (line: string) => void,
   jsFlags?: string,
 ): Promise<MeasuredOverlay> {
-  await ensureOverlayBuilt(log);
+  ensureOverlayBuilt(log);
   const serve = await spawnServeProcess({ via: 'node', env: { GEMLIGHT_SKIP_WEB_BUILD: '1' } });
   const close = async (): Promise<void> => {
     await browser?.close();
