@@ -1,5 +1,10 @@
 import type { GifterTotal } from '../shared/leaderboard';
-import type { CountedGift, LiveMessage, LiveSession } from '../shared/liveState';
+import {
+  openedLiveSession,
+  type CountedGift,
+  type LiveMessage,
+  type LiveSession,
+} from '../shared/liveState';
 import { KEY_MEMORY_MS } from './alertScheduler';
 import { AlertView } from './alertView';
 import { ShoutoutView } from './boardViews';
@@ -44,23 +49,12 @@ const EPOCH_MS = 1_767_225_600_000;
 /** Safety stop for the clock loop; the storm drains in a few hundred steps. */
 const MAX_STEPS = 20_000;
 
-/** A counted session at the default rates, as the server describes it. */
+/** The rehearsal's session, with the totals so far, as the server describes a session. */
 const session = (coins: number, gifts: number, gifters: number): LiveSession => ({
-  id: 'rehearsal',
-  startedAt: EPOCH_MS,
-  endedAt: null,
-  simulated: true,
+  ...openedLiveSession('rehearsal', EPOCH_MS, true),
   coins,
   gifts,
   gifters,
-  likes: 0,
-  follows: 0,
-  shares: 0,
-  viewers: 0,
-  diamondsPerCoin: '1',
-  minorPerDiamond: '1/2',
-  cashBefore: '0',
-  gapMs: 0,
 });
 
 const viewer = (i: number): CountedGift['user'] => ({

@@ -131,6 +131,35 @@ export const emptyLiveState = (currency: Currency = { code: 'USD', exponent: 2 }
   currency,
 });
 
+/**
+ * A session that has just opened, nothing counted in it yet, at the default rates (1 diamond per
+ * coin, half a cent per diamond) unless `rates` says otherwise.
+ */
+export const openedLiveSession = (
+  id: string,
+  startedAt: number,
+  simulated: boolean,
+  rates: Pick<LiveSession, 'diamondsPerCoin' | 'minorPerDiamond'> = {
+    diamondsPerCoin: '1',
+    minorPerDiamond: '1/2',
+  },
+): LiveSession => ({
+  id,
+  startedAt,
+  endedAt: null,
+  simulated,
+  coins: 0,
+  gifts: 0,
+  gifters: 0,
+  likes: 0,
+  follows: 0,
+  shares: 0,
+  viewers: 0,
+  ...rates,
+  cashBefore: '0',
+  gapMs: 0,
+});
+
 /** Messages on the /events WebSocket after the snapshot; each is also a reducer input. */
 export type LiveMessage =
   | { type: 'snapshot'; state: LiveState }

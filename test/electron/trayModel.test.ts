@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Goal, GoalProgress } from '../../shared/goals';
-import { emptyLiveState, type LiveSession, type LiveState } from '../../shared/liveState';
+import {
+  emptyLiveState,
+  openedLiveSession,
+  type LiveSession,
+  type LiveState,
+} from '../../shared/liveState';
 import {
   goalReachedNotice,
   trayMenuModel,
@@ -13,21 +18,10 @@ const USD = { code: 'USD', exponent: 2 };
 
 function session(over: Partial<LiveSession> = {}): LiveSession {
   return {
-    id: 's1',
-    startedAt: 1_700_000_000_000,
-    endedAt: null,
-    simulated: false,
-    coins: 0,
-    gifts: 0,
-    gifters: 0,
-    likes: 0,
-    follows: 0,
-    shares: 0,
-    viewers: 0,
-    diamondsPerCoin: '1/2',
-    minorPerDiamond: '1/2',
-    cashBefore: '0',
-    gapMs: 0,
+    ...openedLiveSession('s1', 1_700_000_000_000, false, {
+      diamondsPerCoin: '1/2',
+      minorPerDiamond: '1/2',
+    }),
     ...over,
   };
 }

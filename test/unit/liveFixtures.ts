@@ -1,4 +1,4 @@
-import type { CountedGift, LiveSession } from '../../shared/liveState';
+import { openedLiveSession, type CountedGift, type LiveSession } from '../../shared/liveState';
 
 /** Test fixtures for the live reducer: a fixed clock, a viewer, two gifts and a session. */
 export const T0 = Date.UTC(2025, 2, 1, 20, 0, 0);
@@ -8,21 +8,7 @@ export const lion = { id: 6369, name: 'Lion', coins: 29999, streakable: false };
 
 /** An open, counted session starting at T0 with nothing in it yet. */
 export const makeSession = (over: Partial<LiveSession> = {}): LiveSession => ({
-  id: 's1',
-  startedAt: T0,
-  endedAt: null,
-  simulated: false,
-  coins: 0,
-  gifts: 0,
-  gifters: 0,
-  likes: 0,
-  follows: 0,
-  shares: 0,
-  viewers: 0,
-  diamondsPerCoin: '1',
-  minorPerDiamond: '1/2',
-  cashBefore: '0',
-  gapMs: 0,
+  ...openedLiveSession('s1', T0, false),
   ...over,
 });
 
