@@ -38,7 +38,8 @@ export interface RehearsalReport {
 
 /**
  * Storm size: enough to queue, merge and cut cards (every path a real storm takes), and enough
- * calls for V8's optimizing compiler to take up the alert path (150 gifts were not).
+ * calls for V8's optimizing compiler to take up the alert path at load (with 150 it did so
+ * during the first live storm).
  */
 const STORM_GIFTS = 1000;
 const STORM_EVERY_MS = 10;
