@@ -29,6 +29,8 @@ import { LiveFeed } from './liveFeed';
 /** What the rehearsal did, for the page's debug object and benchmark 4. */
 export interface RehearsalReport {
   frames: number;
+  /** Frames the frame checks refused (0: every frame reached the widgets). */
+  invalidFrames: number;
   cardsShown: number;
   /** Gifts folded into merged cards: the storm reached the scheduler's merging path. */
   mergedGifts: number;
@@ -164,6 +166,7 @@ export function rehearseAlerts(config: OverlayConfig): RehearsalReport {
   alerts.forgetOld();
   return {
     frames,
+    invalidFrames: feed.invalidFrames,
     cardsShown: alerts.scheduler.stats.cardsShown,
     mergedGifts: alerts.scheduler.stats.mergedGifts,
     leftWaiting: clock.waiting,

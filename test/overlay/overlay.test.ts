@@ -295,12 +295,14 @@ describe('overlay in Chromium against the real server', () => {
     const page = await openOverlay('alerts', 'sound=/sounds/ding.mp3', server, [PLAY_COUNT]);
     const report = await page.evaluate<{
       frames: number;
+      invalidFrames: number;
       cardsShown: number;
       mergedGifts: number;
       leftWaiting: number;
     }>('window.gemlightOverlay.rehearsal');
     // Every tier, a streak and a storm that merges went through validation, scheduler and cards.
     expect(report.frames).toBeGreaterThan(150);
+    expect(report.invalidFrames).toBe(0);
     expect(report.cardsShown).toBeGreaterThanOrEqual(5);
     expect(report.mergedGifts).toBeGreaterThan(0);
     expect(report.leftWaiting).toBe(0);
