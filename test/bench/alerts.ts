@@ -1,9 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
-import { spawnServeProcess, type ServeProcess } from '../support/server';
+import type { ServeProcess } from '../support/server';
+import { startMeasuredServe } from '../overlay/overlayStorm';
 import type { Figure } from './report';
 import { fmt, medianOfRuns, spread, type Spread } from './stats';
-import { ensureOverlayBuilt } from './overlayBuild';
 import { waitInPage } from './pageWait';
 import { startRelay, type Relay } from './relay';
 import { addHistograms, histogram, tailChartSvg } from './latencyChart';
@@ -293,8 +293,7 @@ export async function runAlerts(
   plan: AlertPlan,
   log: (line: string) => void,
 ): Promise<AlertRateResult[]> {
-  ensureOverlayBuilt(log);
-  const serve = await spawnServeProcess({ via: 'node', env: { GEMLIGHT_SKIP_WEB_BUILD: '1' } });
+  const serve = await startMeasuredServe(log);
   const relay = await startRelay();
   let browser: Browser | null = null;
   try {

@@ -2,7 +2,7 @@ import type { CDPSession } from 'playwright-core';
 import { KEY_MEMORY_MS } from '../../overlay/alertScheduler';
 import { HEARTBEAT_MS } from '../../overlay/connection';
 import { netGrowthByKind, takeHeapSnapshot } from '../overlay/heapSnapshot';
-import { openMeasuredOverlay, sendStorm } from '../overlay/overlayStorm';
+import { openMeasuredOverlay, pageMetrics, sendStorm } from '../overlay/overlayStorm';
 import type { Figure } from './report';
 
 /**
@@ -60,11 +60,6 @@ export interface OverlayCostResult {
 
 type Metrics = Record<string, number>;
 
-async function metrics(cdp: CDPSession): Promise<Metrics> {
-  const { metrics: list } = await cdp.send('Performance.getMetrics');
-  return Object.fromEntries(list.map((m) => [m.name, m.value]));
-}
-
 const scriptLayoutStyle = (m: Metrics): number =>
   (m.ScriptDuration ?? 0) + (m.LayoutDuration ?? 0) + (m.RecalcStyleDuration ?? 0);
 
@@ -78,7 +73,7 @@ function busyShare(a: Metrics, b: Metrics, busy = scriptLayoutStyle): number {
 async function settledMetrics(cdp: CDPSession): Promise<Metrics> {
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('HeapProfiler.collectGarbage');
-  return metrics(cdp);
+  return pageMetrics(cdp);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
@@ -98,18 +93,18 @@ export async function runOverlayCost(
     await sleep(2_000);
     const base = await settledMetrics(cdp);
     await sleep(plan.idleMs);
-    const idle1 = await metrics(cdp);
+    const idle1 = await pageMetrics(cdp);
     // Snapshots tell what any growth is made of; taken after the readings they sit beside, so
     // they never touch a figure.
     const snapBefore = await takeHeapSnapshot(cdp);
 
-    const stormStart = await metrics(cdp);
+    const stormStart = await pageMetrics(cdp);
     const drainMs = await sendStorm(cdp, serve, 1, plan);
     const drained = performance.now();
-    const stormEnd = await metrics(cdp);
-    const idle2Start = await metrics(cdp);
+    const stormEnd = await pageMetrics(cdp);
+    const idle2Start = await pageMetrics(cdp);
     await sleep(plan.idleMs);
-    const idle2End = await metrics(cdp);
+    const idle2End = await pageMetrics(cdp);
     // The heap is read once the page's retention window after the storm is over (see
     // HEAP_SETTLE_MS), with the same GC procedure as the baseline.
     await sleep(drained + settleMs - performance.now());

@@ -8,7 +8,7 @@ import { build } from 'vite';
  * in out/renderer/assets; relative URLs, not minified), without the dashboard, so overlay tests
  * need no React build. The app's own build (`electron-vite build`) also moves the modules the
  * overlay shares with the dashboard into chunks of their own; benchmarks measure that one
- * (test/bench/overlayBuild.ts).
+ * (`startMeasuredServe` in overlayStorm.ts).
  */
 
 const root = resolve(import.meta.dirname, '../..');

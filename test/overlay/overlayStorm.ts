@@ -1,11 +1,12 @@
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { ensureOverlayBuilt } from '../bench/overlayBuild';
+import { ensureWeb } from '../../scripts/ensure-web';
 import { launchChromium } from '../support/browser';
 import { IngestClient, spawnServeProcess, type ServeProcess } from '../support/server';
 
 /**
- * What benchmark 4 (test/bench/overlayCost.ts) and the heap-snapshot diff (heapDiff.ts) share:
- * the alert storm, and reading the page through plain CDP `Runtime.evaluate`. Playwright's
+ * What the overlay's measurements share (benchmarks 2 and 4, heapDiff.ts, rehearsalCost.ts): the
+ * server serving the shipped bundles, the measured page, the alert storm, and reading the page
+ * through plain CDP `Runtime.evaluate`. Playwright's
  * `page.evaluate` would run (and, polled during a storm, get V8 to compile and optimise) its own
  * helper scripts inside the measured page, so their code would be counted as the overlay's heap.
  */
@@ -49,16 +50,33 @@ export interface MeasuredOverlay {
 }
 
 /**
- * Builds the overlay if needed, starts the server and opens its overlay page at 1920×1080 with
- * CDP Performance metrics on; resolves once the page is connected. `jsFlags` is for diagnosis
- * only (V8 settings the benchmark never uses).
+ * Opens `url` in a new 1920×1080 page of `browser` with CDP Performance metrics on; resolves once
+ * the overlay is connected (polled every `pollMs`), with the time from navigation to then.
+ */
+export async function openMeasuredPage(
+  browser: Browser,
+  url: string,
+  pollMs = 100,
+): Promise<{ page: Page; cdp: CDPSession; loadMs: number }> {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
+  const began = performance.now();
+  await page.goto(url);
+  await waitForPage(cdp, OVERLAY_OPEN, 30_000, pollMs);
+  return { page, cdp, loadMs: performance.now() - began };
+}
+
+/**
+ * Builds the web bundles if needed (as the app ships them), starts the server and opens its
+ * overlay page (`openMeasuredPage`). `jsFlags` is for diagnosis only (V8 settings the benchmark
+ * never uses).
  */
 export async function openMeasuredOverlay(
   log: (line: string) => void,
   jsFlags?: string,
 ): Promise<MeasuredOverlay> {
-  ensureOverlayBuilt(log);
-  const serve = await spawnServeProcess({ via: 'node', env: { GEMLIGHT_SKIP_WEB_BUILD: '1' } });
+  const serve = await startMeasuredServe(log);
   const close = async (): Promise<void> => {
     await browser?.close();
     await serve.stop();
@@ -66,11 +84,7 @@ export async function openMeasuredOverlay(
   let browser: Browser | null = null;
   try {
     browser = await launchChromium(jsFlags ? [`--js-flags=${jsFlags}`] : []);
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
-    await page.goto(serve.overlayUrl);
-    await waitForPage(cdp, OVERLAY_OPEN);
+    const { page, cdp } = await openMeasuredPage(browser, serve.overlayUrl);
     return { serve, browser, page, cdp, close };
   } catch (error) {
     await close();
@@ -78,12 +92,26 @@ export async function openMeasuredOverlay(
   }
 }
 
+/**
+ * `npm run serve` for the overlay's measurements, serving the web bundles as the app ships them
+ * (`electron-vite build`, rebuilt first when older than their sources).
+ */
+export async function startMeasuredServe(log: (line: string) => void): Promise<ServeProcess> {
+  ensureWeb(log);
+  return spawnServeProcess({ via: 'node', env: { GEMLIGHT_SKIP_WEB_BUILD: '1' } });
+}
+
+/** The page's CDP Performance metrics by name. */
+export async function pageMetrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+}
+
 /** JSHeapUsedSize after two forced GCs (the second collects what the first's finalizers freed). */
 export async function settledHeapBytes(cdp: CDPSession): Promise<number> {
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('HeapProfiler.collectGarbage');
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+  return (await pageMetrics(cdp)).JSHeapUsedSize ?? 0;
 }
 
 /** One storm: `alerts` gifts at `rate`/s from 300 viewers, every 50th a big one. */

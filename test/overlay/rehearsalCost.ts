@@ -1,8 +1,12 @@
-import { ensureOverlayBuilt } from '../bench/overlayBuild';
 import { median } from '../bench/stats';
 import { launchChromium } from '../support/browser';
-import { spawnServeProcess } from '../support/server';
-import { OVERLAY_OPEN, pageValue, sendStorm, waitForPage } from './overlayStorm';
+import {
+  openMeasuredPage,
+  pageMetrics,
+  pageValue,
+  sendStorm,
+  startMeasuredServe,
+} from './overlayStorm';
 
 /**
  * What the alerts page's load-time rehearsal (overlay/rehearsal.ts) costs and buys, on fresh
@@ -17,23 +21,14 @@ const STORM = { alerts: 300, rate: 100 };
 async function main(): Promise<void> {
   const loads = Number(process.argv[2] ?? 5);
   if (!Number.isInteger(loads) || loads < 1) throw new Error('page loads: a whole number ≥ 1');
-  ensureOverlayBuilt((line) => console.log(line));
-  const serve = await spawnServeProcess({ via: 'node', env: { GEMLIGHT_SKIP_WEB_BUILD: '1' } });
+  const serve = await startMeasuredServe((line) => console.log(line));
   const browser = await launchChromium();
   const rows: { open: number; rehearsal: number; storm: number }[] = [];
   try {
     for (let i = 0; i < loads; i++) {
-      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-      const cdp = await page.context().newCDPSession(page);
-      await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
-      const scriptMs = async (): Promise<number> => {
-        const { metrics } = await cdp.send('Performance.getMetrics');
-        return (metrics.find((m) => m.name === 'ScriptDuration')?.value ?? 0) * 1000;
-      };
-      const began = performance.now();
-      await page.goto(serve.overlayUrl);
-      await waitForPage(cdp, OVERLAY_OPEN, 30_000, 5);
-      const open = performance.now() - began;
+      const { page, cdp, loadMs: open } = await openMeasuredPage(browser, serve.overlayUrl, 5);
+      const scriptMs = async (): Promise<number> =>
+        ((await pageMetrics(cdp)).ScriptDuration ?? 0) * 1000;
       const rehearsal = (await pageValue(cdp, 'window.gemlightOverlay.rehearsal.ms')) as number;
       const before = await scriptMs();
       await sendStorm(cdp, serve, i, STORM);
