@@ -5,6 +5,11 @@
  *  - ceiling: a bare `ws` server that parses each frame and acks every event, storing nothing.
  * It tells its parent `{ url, token }` once listening and stops on the message 'stop'. A second
  * argument names a folder for a CPU profile of the run (see answerParent).
+ *
+ * For the journal experiment (journal.ts), `gemlight:raw-log` and `gemlight:raw-text` run the real
+ * server with its writer cut down to the raw log: each event is acked once its raw-log row is
+ * committed and no derived row is built (`raw-text` also leaves out the normalized JSON). What the
+ * app's own server would ack if the ack waited for the log alone; never what Gemlight ships.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +23,7 @@ import { startGemlight } from '../../electron/services/app';
 import { openLedger } from '../../electron/services/ledger/db';
 import { clientIdOf } from '../../electron/services/ingest/pipeline';
 import { writerFromStoredSettings } from '../../electron/services/ledger/storedWriter';
+import { LedgerWriter } from '../../electron/services/ledger/writer';
 import { wsText } from '../../electron/services/http/wsText';
 import { answerParent } from './targetProtocol';
 
@@ -36,7 +42,34 @@ export interface TargetUsage {
   cpuMs: number;
 }
 
+/** What the journal experiment's cut-down servers keep of each event (see the header). */
+export type RawLogOnly = 'raw-log' | 'raw-text';
+
 const TOKEN = 'bench-token-0123456789abcdef0123456789abcdef';
+
+/**
+ * Cuts this process's ledger writers down to the raw log (the journal experiment): `append`
+ * inserts the raw-log row with the writer's own statement and derives nothing.
+ */
+function ackAfterRawLog(keep: RawLogOnly): void {
+  interface RawInsert {
+    run(...row: [string, string, string, string, number, string, string]): { changes: number };
+  }
+  LedgerWriter.prototype.append = function (record, meta) {
+    const { insertRaw } = (this as unknown as { st: { insertRaw: RawInsert } }).st;
+    const event = keep === 'raw-log' ? JSON.stringify(record) : '';
+    const row = [
+      record.id,
+      record.type,
+      meta.source,
+      record.origin,
+      meta.receivedAt,
+      meta.raw,
+      event,
+    ] as const;
+    return insertRaw.run(...row).changes === 0 ? null : [];
+  };
+}
 
 async function bareServer(
   onFrame: (items: unknown[]) => IngestReply[],
@@ -61,7 +94,11 @@ async function bareServer(
 }
 
 async function main(): Promise<void> {
-  const target = process.argv[2] as IngestTarget;
+  const [target, rawLogOnly] = (process.argv[2] ?? '').split(':') as [
+    IngestTarget,
+    RawLogOnly | undefined,
+  ];
+  if (rawLogOnly) ackAfterRawLog(rawLogOnly);
   const dataDir = mkdtempSync(join(tmpdir(), `gemlight-bench-${target}-`));
   let stop: () => Promise<void>;
   let ready: TargetReady;

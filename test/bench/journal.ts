@@ -7,19 +7,49 @@
  *  - journal: the ack waits for the raw log alone, and nothing builds the derived rows;
  *  - raw: the same, storing only each event's text as received (not its normalized JSON);
  *  - projected: the same, with a worker thread building the derived rows meanwhile
- *    (journalServer.ts, journalProjector.ts).
+ *    (journalServer.ts, journalProjector.ts);
+ * and three runs of the app's own server (ingestServer.ts), as benchmark 1 measures it:
+ *  - app: as it ships;
+ *  - app-journal, app-raw: its writer cut down to the raw log, like journal and raw above.
  * Not part of `npm run bench`: it answers a design question, not a target.
  * Run: npx tsx test/bench/journal.ts [runs=3] [seconds=3] [results.json]
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clientRun, forkTs } from './ingest';
 import { median } from './stats';
 import type { JournalStats } from './journalServer';
 
-export type Design = 'inline' | 'raw' | 'journal' | 'projected';
-const DESIGNS: readonly Design[] = ['inline', 'raw', 'journal', 'projected'];
+export type Design = 'inline' | 'raw' | 'journal' | 'projected' | 'app' | 'app-journal' | 'app-raw';
+const DESIGNS: readonly Design[] = [
+  'inline',
+  'raw',
+  'journal',
+  'projected',
+  'app',
+  'app-journal',
+  'app-raw',
+];
+
+/** The process each design runs in. */
+function serverOf(design: Design, statsFile: string): ChildProcess {
+  switch (design) {
+    case 'inline':
+      return forkTs('writerThreadServer.ts', ['inline']);
+    case 'app':
+      return forkTs('ingestServer.ts', ['gemlight']);
+    case 'app-journal':
+      return forkTs('ingestServer.ts', ['gemlight:raw-log']);
+    case 'app-raw':
+      return forkTs('ingestServer.ts', ['gemlight:raw-text']);
+    case 'raw':
+    case 'journal':
+    case 'projected':
+      return forkTs('journalServer.ts', [design, statsFile]);
+  }
+}
 
 /** One run of one design (the optional results file holds them all, by design). */
 export interface JournalRun {
@@ -27,7 +57,7 @@ export interface JournalRun {
   /** Events the client counted as acked. */
   acked: number;
   cores: number;
-  /** The journal servers' own figures; null for 'inline'. */
+  /** The journal servers' own figures; null for the others. */
   stats: JournalStats | null;
 }
 type Run = JournalRun;
@@ -36,10 +66,7 @@ async function oneRun(design: Design, seed: number, seconds: number): Promise<Ru
   const dir = mkdtempSync(join(tmpdir(), 'gemlight-journal-stats-'));
   const statsFile = join(dir, 'stats.json');
   try {
-    const server =
-      design === 'inline'
-        ? forkTs('writerThreadServer.ts', ['inline'])
-        : forkTs('journalServer.ts', [design, statsFile]);
+    const server = serverOf(design, statsFile);
     const report = await clientRun(server, {
       // Enough for the fastest design (~115k/s) with room to spare; each id is sent once.
       events: Math.ceil(seconds * 200_000),
@@ -48,8 +75,9 @@ async function oneRun(design: Design, seed: number, seconds: number): Promise<Ru
       seed,
     });
     if (report.errors > 0) throw new Error(`${design}: ${report.firstError ?? 'errors'}`);
-    const stats =
-      design === 'inline' ? null : (JSON.parse(readFileSync(statsFile, 'utf8')) as JournalStats);
+    const stats = existsSync(statsFile)
+      ? (JSON.parse(readFileSync(statsFile, 'utf8')) as JournalStats)
+      : null;
     return {
       rate: report.eventsPerSecond,
       acked: report.acked,
@@ -96,7 +124,7 @@ for (const design of DESIGNS) {
     ),
   );
   process.stdout.write(
-    `${design.padEnd(9)} ${fmt(rate).padStart(7)} events/s acked  ${(rate / inline).toFixed(2)}× inline  server ${median(list.map((r) => r.cores)).toFixed(2)} cores` +
+    `${design.padEnd(11)} ${fmt(rate).padStart(7)} events/s acked  ${(rate / inline).toFixed(2)}× inline  server ${median(list.map((r) => r.cores)).toFixed(2)} cores` +
       (design === 'projected'
         ? `  derived rows kept up with ${(projectedShare * 100).toFixed(0)}% (~${fmt(projectedRate)} events/s)`
         : '') +
