@@ -29,6 +29,40 @@ export function addHistograms(all: readonly (readonly number[])[]): number[] {
   return out;
 }
 
+/**
+ * What the frame clock alone makes of latencies to the page: the q-quantile of `counts` (a
+ * histogram of "in the page" latencies, each bin taken at its centre, the overflow bin at its
+ * lower edge) plus a wait for the next frame, the page's moment in its frame uniform over one
+ * frame of `frameMs`. Computed exactly from the histogram (no sampling), to 1 µs.
+ */
+export function framePhaseQuantile(
+  counts: readonly number[],
+  q: number,
+  frameMs = 1000 / 60,
+): number {
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total === 0) return Number.NaN;
+  const last = counts.length - 1;
+  const at = (i: number): number => (i === last ? i : i + 0.5) * HIST_BIN_MS;
+  // Share of samples slower than x: a sample at t waits U(0, frameMs), so it is slower than x
+  // with probability (t + frameMs - x) / frameMs, clamped to [0, 1].
+  const slower = (x: number): number => {
+    let share = 0;
+    counts.forEach((c, i) => {
+      if (c > 0) share += c * Math.min(1, Math.max(0, (at(i) + frameMs - x) / frameMs));
+    });
+    return share / total;
+  };
+  let lo = 0;
+  let hi = at(last) + frameMs;
+  while (hi - lo > 0.001) {
+    const mid = (lo + hi) / 2;
+    if (slower(mid) > 1 - q) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
 /** The share of samples at or above each bin's upper edge: point i is (upper edge of bin i, share). */
 export function tailShares(counts: readonly number[]): { x: number; share: number }[] {
   const total = counts.reduce((a, b) => a + b, 0);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   addHistograms,
+  framePhaseQuantile,
   HIST_BIN_MS,
   HIST_MAX_MS,
   histogram,
@@ -34,6 +35,39 @@ describe('latency tails', () => {
           expect(share).toBeCloseTo(slower, 12);
         }
       }),
+    );
+  });
+
+  it('the frame-phase model adds a uniform wait of up to one frame to each latency', () => {
+    const frame = 1000 / 60;
+    // Every gift in the page after 0.125 ms: the first frame comes 0.125 ms to one frame later.
+    const quick = histogram(new Array<number>(100).fill(0.1));
+    expect(framePhaseQuantile(quick, 0.99)).toBeCloseTo(0.125 + 0.99 * frame, 2);
+    expect(framePhaseQuantile(quick, 0.5)).toBeCloseTo(0.125 + 0.5 * frame, 2);
+    // Half at 0.125 ms, half at 5.125 ms: past 0.125 + one frame only the slow half is left,
+    // and 1% of all gifts is 2% of it.
+    const split = histogram([
+      ...new Array<number>(50).fill(0.1),
+      ...new Array<number>(50).fill(5.1),
+    ]);
+    expect(framePhaseQuantile(split, 0.99)).toBeCloseTo(5.125 + 0.98 * frame, 2);
+    expect(framePhaseQuantile(histogram([]), 0.99)).toBeNaN();
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 20, noNaN: true }), { minLength: 1, maxLength: 200 }),
+        fc.integer({ min: 0, max: 40 }),
+        (samples, bins) => {
+          // Every latency later by `bins` bins: the quantile is later by as much.
+          const base = framePhaseQuantile(histogram(samples), 0.99);
+          const later = histogram(samples.map((t) => t + bins * HIST_BIN_MS));
+          expect(framePhaseQuantile(later, 0.99) - base).toBeCloseTo(bins * HIST_BIN_MS, 2);
+          // Never sooner than the fastest gift's wait, never later than the slowest's.
+          expect(base).toBeGreaterThanOrEqual(
+            Math.floor(Math.min(...samples) / HIST_BIN_MS) * HIST_BIN_MS,
+          );
+          expect(base).toBeLessThanOrEqual(Math.max(...samples) + HIST_BIN_MS + frame);
+        },
+      ),
     );
   });
 
