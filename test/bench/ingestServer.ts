@@ -49,25 +49,12 @@ const TOKEN = 'bench-token-0123456789abcdef0123456789abcdef';
 
 /**
  * Cuts this process's ledger writers down to the raw log (the journal experiment): `append`
- * inserts the raw-log row with the writer's own statement and derives nothing.
+ * logs the record, with its normalized JSON or an empty string, and derives nothing.
  */
 function ackAfterRawLog(keep: RawLogOnly): void {
-  interface RawInsert {
-    run(...row: [string, string, string, string, number, string, string]): { changes: number };
-  }
   LedgerWriter.prototype.append = function (record, meta) {
-    const { insertRaw } = (this as unknown as { st: { insertRaw: RawInsert } }).st;
     const event = keep === 'raw-log' ? JSON.stringify(record) : '';
-    const row = [
-      record.id,
-      record.type,
-      meta.source,
-      record.origin,
-      meta.receivedAt,
-      meta.raw,
-      event,
-    ] as const;
-    return insertRaw.run(...row).changes === 0 ? null : [];
+    return this.logRaw(record, meta, event) ? [] : null;
   };
 }
 

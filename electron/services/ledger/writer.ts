@@ -583,6 +583,15 @@ export class LedgerWriter {
    * (a duplicate changes nothing).
    */
   append(record: LedgerRecord, meta: ArrivalMeta): LedgerEffect[] | null {
+    if (!this.logRaw(record, meta, JSON.stringify(record))) return null;
+    return this.apply(record, meta.receivedAt);
+  }
+
+  /**
+   * Adds a record to the raw log with `event`, its normalized JSON, and derives nothing. False
+   * when its id was stored before.
+   */
+  logRaw(record: LedgerRecord, meta: ArrivalMeta, event: string): boolean {
     const info = this.st.insertRaw.run(
       record.id,
       record.type,
@@ -590,10 +599,9 @@ export class LedgerWriter {
       record.origin,
       meta.receivedAt,
       meta.raw,
-      JSON.stringify(record),
+      event,
     );
-    if (info.changes === 0) return null;
-    return this.apply(record, meta.receivedAt);
+    return info.changes > 0;
   }
 
   /** Applies a record to the derived tables only (the raw log already has it). */
