@@ -1,5 +1,5 @@
 import type { EventOrigin, GiftInfo, Viewer } from './events';
-import type { Currency } from './earnings';
+import { DEFAULT_RATES, minorPerDiamond, USD, type Currency } from './earnings';
 import type { GoalProgress } from './goals';
 import type { GifterTotal } from './leaderboard';
 import * as Q from './rational';
@@ -120,7 +120,7 @@ export interface LiveState {
 export const ALERT_HISTORY = 50;
 export const MINUTE_HISTORY = 60;
 
-export const emptyLiveState = (currency: Currency = { code: 'USD', exponent: 2 }): LiveState => ({
+export const emptyLiveState = (currency: Currency = USD): LiveState => ({
   session: null,
   alerts: [],
   leaderboards: { session: [], day: [], all: [] },
@@ -131,18 +131,21 @@ export const emptyLiveState = (currency: Currency = { code: 'USD', exponent: 2 }
   currency,
 });
 
+/** The default rates (`DEFAULT_RATES`, in US cents) as a live session carries them. */
+const DEFAULT_SESSION_RATES: Pick<LiveSession, 'diamondsPerCoin' | 'minorPerDiamond'> = {
+  diamondsPerCoin: Q.toJSON(DEFAULT_RATES.diamondsPerCoin),
+  minorPerDiamond: Q.toJSON(minorPerDiamond(DEFAULT_RATES, USD)),
+};
+
 /**
- * A session that has just opened, nothing counted in it yet, at the default rates (1 diamond per
- * coin, half a cent per diamond) unless `rates` says otherwise.
+ * A session that has just opened, nothing counted in it yet, at the default rates unless `rates`
+ * says otherwise.
  */
 export const openedLiveSession = (
   id: string,
   startedAt: number,
   simulated: boolean,
-  rates: Pick<LiveSession, 'diamondsPerCoin' | 'minorPerDiamond'> = {
-    diamondsPerCoin: '1',
-    minorPerDiamond: '1/2',
-  },
+  rates: Pick<LiveSession, 'diamondsPerCoin' | 'minorPerDiamond'> = DEFAULT_SESSION_RATES,
 ): LiveSession => ({
   id,
   startedAt,
